@@ -1,0 +1,5 @@
+from . import test_registry
+from . import test_occupancy
+from . import test_access
+from . import test_translations
+from . import test_demo_and_performance

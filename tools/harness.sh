@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# cs_property harness: a throwaway PostgreSQL cluster and Odoo around the add-on.
+#
+#   tools/harness.sh test    lint, install/upgrade/uninstall log checks, pytest + coverage
+#   tools/harness.sh demo    Odoo with cs_property and demo data on http://localhost:8069
+#   tools/harness.sh pot     refresh cs_property/i18n/cs_property.pot from a fresh database
+#
+# Environment (defaults work on a machine set up as README says):
+#   ODOO_SRC      Odoo 19.0 source tree                       (/opt/odoo)
+#   ODOO_PYTHON   Python that imports Odoo's requirements     ($ODOO_SRC/venv/bin/python, else python3)
+#   PG_BIN        PostgreSQL server binaries (initdb, pg_ctl) (newest /usr/lib/postgresql/*/bin)
+#   HTTP_PORT     port of `demo`                              (8069)
+#   KEEP_PG=1     keep the cluster directory after the run, for post-mortems
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ADDON=cs_property
+ODOO_SRC=${ODOO_SRC:-/opt/odoo}
+if [ -z "${ODOO_PYTHON:-}" ]; then
+    if [ -x "$ODOO_SRC/venv/bin/python" ]; then ODOO_PYTHON=$ODOO_SRC/venv/bin/python; else ODOO_PYTHON=python3; fi
+fi
+DB_USER=cs_odoo
+COVERAGE_MIN=${COVERAGE_MIN:-90}
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 2; }
+
+check_prerequisites() {
+    [ -f "$ODOO_SRC/odoo/release.py" ] && [ -f "$ODOO_SRC/odoo-bin" ] \
+        || die "no Odoo source at ODOO_SRC=$ODOO_SRC (expected odoo/release.py and odoo-bin). Install Odoo 19.0 there or set ODOO_SRC; see README."
+    command -v "$ODOO_PYTHON" >/dev/null 2>&1 || die "ODOO_PYTHON=$ODOO_PYTHON is not an executable Python."
+    local version
+    version=$(cd "$ODOO_SRC" && "$ODOO_PYTHON" -c 'import odoo.release as r; print(r.series)' 2>/dev/null) \
+        || die "$ODOO_PYTHON cannot import Odoo from $ODOO_SRC: install its requirements.txt into that Python; see README."
+    [ "$version" = "19.0" ] || die "Odoo at $ODOO_SRC is $version, cs_property needs 19.0."
+    (cd "$ODOO_SRC" && "$ODOO_PYTHON" -c 'import psycopg2, lxml, werkzeug, babel, passlib, PIL') 2>/dev/null \
+        || die "$ODOO_PYTHON lacks Odoo's Python requirements (psycopg2, lxml, …): pip install -r $ODOO_SRC/requirements.txt"
+    if [ -z "${PG_BIN:-}" ]; then
+        PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+        [ -n "$PG_BIN" ] || PG_BIN=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+    fi
+    [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] \
+        || die "no PostgreSQL server binaries (initdb, pg_ctl) found; install PostgreSQL >= 13 or set PG_BIN."
+    export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
+}
+
+install_test_tools() {
+    say "Test tools (requirements-test.txt)"
+    "$ODOO_PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-test.txt"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+PG_DIR=
+as_pg() {
+    # PostgreSQL refuses to run as root: run the cluster as the postgres system user.
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_pg() {
+    [ -n "$PG_DIR" ] || return 0
+    if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    if [ "${KEEP_PG:-0}" = 1 ]; then echo "cluster kept in $PG_DIR"; else rm -rf "$PG_DIR"; fi
+    PG_DIR=
+}
+
+start_pg() {
+    PG_DIR=$(mktemp -d /tmp/cs_property_pg.XXXXXX)
+    trap stop_pg EXIT
+    trap 'exit 130' INT TERM
+    chmod 755 "$PG_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR"
+    PG_PORT=$("$ODOO_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    say "PostgreSQL: throwaway cluster in $PG_DIR (port $PG_PORT, socket only)"
+    as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$DB_USER" -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
+        || { cat "$PG_DIR/initdb.log"; die "initdb failed"; }
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null || { cat "$PG_DIR/postgres.log"; die "PostgreSQL did not start"; }
+    mkdir -p "$PG_DIR/odoo-data"
+    cat >"$PG_DIR/odoo.conf" <<CONF
+[options]
+addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT
+db_host = $PG_DIR
+db_port = $PG_PORT
+db_user = $DB_USER
+data_dir = $PG_DIR/odoo-data
+admin_passwd = admin
+list_db = True
+http_interface = 127.0.0.1
+max_cron_threads = 0
+CONF
+    ODOO_CONF=$PG_DIR/odoo.conf
+}
+
+odoo() { (cd "$ODOO_SRC" && "$ODOO_PYTHON" odoo-bin "$@"); }
+
+# Lines at WARNING or above fail the log check; tools/log-allowlist.txt lists
+# regexes of messages that come from the machine, not from the add-on.
+check_log() {
+    local log=$1 what=$2 bad
+    bad=$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log" \
+        | grep -v -E -f <(grep -v -E '^(#|$)' "$ROOT/tools/log-allowlist.txt") || true)
+    if [ -n "$bad" ]; then
+        printf '%s: the log is not clean:\n%s\n' "$what" "$bad" >&2
+        return 1
+    fi
+    echo "$what: log clean"
+}
+
+run_logged() {
+    local what=$1; shift
+    local log="$PG_DIR/$(echo "$what" | tr ' /' '__').log"
+    if ! odoo "$@" --log-level=info --logfile="$log"; then
+        tail -n 60 "$log" >&2
+        die "$what failed"
+    fi
+    check_log "$log" "$what"
+}
+
+# ---------------------------------------------------------------- commands
+lint() {
+    say "ruff (lint and format check)"
+    (cd "$ROOT" && "$ODOO_PYTHON" -m ruff check . && "$ODOO_PYTHON" -m ruff format --check .)
+    say "pylint-odoo (mandatory checks)"
+    (cd "$ROOT" && "$ODOO_PYTHON" -m pylint --rcfile=.pylintrc-mandatory "$ADDON")
+}
+
+lifecycle_checks() {
+    say "Install without demo data, upgrade, uninstall (logs must be clean)"
+    run_logged "install without demo" -c "$ODOO_CONF" -d cs_lifecycle -i "$ADDON" --without-demo --stop-after-init
+    run_logged "upgrade" -c "$ODOO_CONF" -d cs_lifecycle -u "$ADDON" --stop-after-init
+    local log="$PG_DIR/uninstall.log"
+    (cd "$ODOO_SRC" && "$ODOO_PYTHON" odoo-bin module uninstall -c "$ODOO_CONF" -d cs_lifecycle "$ADDON") >"$log" 2>&1 \
+        || { tail -n 60 "$log" >&2; die "uninstall failed"; }
+    check_log "$log" "uninstall"
+}
+
+cmd_test() {
+    check_prerequisites
+    install_test_tools
+    lint
+    start_pg
+    [ "${SKIP_LIFECYCLE:-0}" = 1 ] || lifecycle_checks
+    say "Install with demo data into the test database"
+    run_logged "install with demo" -c "$ODOO_CONF" -d cs_test -i "$ADDON" --with-demo --stop-after-init
+    say "pytest + pytest-odoo (coverage >= $COVERAGE_MIN%)"
+    cd "$ROOT"
+    local rc=0
+    "$ODOO_PYTHON" -m pytest "$ADDON" \
+        --odoo-config="$ODOO_CONF" --odoo-database=cs_test \
+        --cov="$ADDON" --cov-report=term-missing:skip-covered \
+        --cov-fail-under="$COVERAGE_MIN" "$@" || rc=$?
+    return "$rc"
+}
+
+cmd_demo() {
+    check_prerequisites
+    start_pg
+    say "Installing cs_property with demo data (a few minutes)"
+    run_logged "install with demo" -c "$ODOO_CONF" -d cs_demo -i "$ADDON" --with-demo --stop-after-init \
+        || true
+    say "Odoo on http://localhost:${HTTP_PORT:-8069} — log in as admin / admin (Ctrl-C stops and removes everything)"
+    odoo -c "$ODOO_CONF" -d cs_demo --db-filter='^cs_demo$' --http-port="${HTTP_PORT:-8069}" \
+        --http-interface=127.0.0.1 --max-cron-threads=1
+}
+
+cmd_pot() {
+    check_prerequisites
+    start_pg
+    run_logged "install" -c "$ODOO_CONF" -d cs_pot -i "$ADDON" --stop-after-init
+    odoo i18n export -c "$ODOO_CONF" -d cs_pot "$ADDON"
+    echo "wrote $ROOT/$ADDON/i18n/$ADDON.pot"
+}
+
+case "${1:-}" in
+    test) shift; cmd_test "$@" ;;
+    demo) shift; cmd_demo "$@" ;;
+    pot) shift; cmd_pot "$@" ;;
+    *) echo "usage: $0 test|demo|pot" >&2; exit 2 ;;
+esac
