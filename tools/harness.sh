@@ -127,6 +127,25 @@ lint() {
     (cd "$ROOT" && "$ODOO_PYTHON" -m pylint --rcfile=.pylintrc-mandatory "$ADDON")
 }
 
+build_wheel() {
+    say "Wheel (whool): odoo-addon-$ADDON"
+    local out="$PG_DIR/wheel"
+    "$ODOO_PYTHON" -m pip wheel --quiet --disable-pip-version-check --no-deps "$ROOT/$ADDON" -w "$out" \
+        2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+    "$ODOO_PYTHON" - "$out" "$ADDON" <<'PY'
+import glob, sys, zipfile
+out, addon = sys.argv[1:]
+wheels = glob.glob(f"{out}/odoo_addon_{addon}-19.0.*.whl")
+if not wheels:
+    sys.exit(f"no odoo_addon_{addon} wheel was built in {out}")
+names = zipfile.ZipFile(wheels[0]).namelist()
+for needed in ("__manifest__.py", "i18n/zh_CN.po", "security/ir.model.access.csv"):
+    if f"odoo/addons/{addon}/{needed}" not in names:
+        sys.exit(f"{wheels[0]} lacks odoo/addons/{addon}/{needed}")
+print(f"built {wheels[0].rsplit('/', 1)[1]} ({len(names)} files)")
+PY
+}
+
 lifecycle_checks() {
     say "Install without demo data, upgrade, uninstall (logs must be clean)"
     run_logged "install without demo" -c "$ODOO_CONF" -d cs_lifecycle -i "$ADDON" --without-demo --stop-after-init
@@ -142,6 +161,7 @@ cmd_test() {
     install_test_tools
     lint
     start_pg
+    build_wheel
     [ "${SKIP_LIFECYCLE:-0}" = 1 ] || lifecycle_checks
     say "Install with demo data into the test database"
     run_logged "install with demo" -c "$ODOO_CONF" -d cs_test -i "$ADDON" --with-demo --stop-after-init
