@@ -170,7 +170,7 @@ cmd_test() {
     local rc=0
     "$ODOO_PYTHON" -m pytest "$ADDON" \
         --odoo-config="$ODOO_CONF" --odoo-database=cs_test \
-        --cov="$ADDON" --cov-report=term-missing:skip-covered \
+        --cov="$ADDON" --cov-config="$ROOT/.coveragerc" --cov-report=term-missing:skip-covered \
         --cov-fail-under="$COVERAGE_MIN" "$@" || rc=$?
     return "$rc"
 }

@@ -7,5 +7,14 @@ from . import cs_property_occupancy
 from . import cs_property_skill
 from . import cs_property_team
 from . import cs_property_team_member
+from . import cs_property_sla_policy
+from . import cs_property_sla_target
+from . import cs_property_sla_line
+from . import cs_property_sla_mixin
+from . import cs_property_callback_policy
+from . import cs_property_callback
+from . import cs_property_callback_mixin
+from . import cs_property_complaint_category
+from . import cs_property_complaint
 from . import res_partner
 from . import res_users

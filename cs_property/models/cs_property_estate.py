@@ -134,3 +134,14 @@ class CsPropertyEstate(models.Model):
 
     def action_view_facilities(self):
         return self._action_open_related("cs.property.facility", self.env._("Common Areas"))
+
+    def _cs_managers(self):
+        """Who a complaint escalates to at the top: the project manager and the
+        CS managers assigned to the estate."""
+        manager_group = self.env.ref("cs_property.group_property_manager")
+        users = self.manager_id | self.user_ids.filtered(lambda u: manager_group in u.all_group_ids)
+        return users.filtered("active")
+
+    def _team_of_type(self, team_type):
+        self.ensure_one()
+        return self.team_ids.filtered(lambda t: t.team_type == team_type and t.active)[:1]

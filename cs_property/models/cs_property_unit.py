@@ -242,6 +242,26 @@ class CsPropertyUnit(models.Model):
                 )
             )
 
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["cs.property.complaint"]._read_group(
+                [("unit_id", "in", self.ids)], ["unit_id"], ["__count"]
+            )
+        )
+        for unit in self:
+            unit.complaint_count = counts.get(unit, 0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_complaint"
+        )
+        action["domain"] = [("unit_id", "=", self.id)]
+        action["context"] = {"default_unit_id": self.id, "default_estate_id": self.estate_id.id}
+        return action
+
     def action_view_occupancies(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -50,6 +50,33 @@ class ResPartner(models.Model):
         for partner in self:
             partner.property_unit_count = counts.get(partner, 0)
 
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count",
+        groups="cs_property.group_property_user",
+    )
+
+    def _compute_complaint_count(self):
+        counts = (
+            dict(
+                self.env["cs.property.complaint"]._read_group(
+                    [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+                )
+            )
+            if self.ids
+            else {}
+        )
+        for partner in self:
+            partner.complaint_count = counts.get(partner, 0)
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_complaint"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
     def action_view_property_units(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -38,7 +38,6 @@ class TestRegistry(CsPropertyCase):
     def test_duplicate_unit_number_refused(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self._unit(self.building_a1, "101", 1, 80.0)
-            self.env.flush_all()
 
     def test_same_unit_number_allowed_in_other_building(self):
         unit = self._unit(self.building_a2, "101", 1, 80.0)
@@ -127,7 +126,6 @@ class TestRegistry(CsPropertyCase):
     def test_estate_code_unique_per_company(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.env["cs.property.estate"].create({"name": "Copy", "code": "EA"})
-            self.env.flush_all()
 
     def test_estate_smart_buttons(self):
         action = self.estate_a.action_view_units()

@@ -1,0 +1,539 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .cs_property_complaint_category import COMPLAINT_TYPES
+
+STATES = [
+    ("new", "Received"),
+    ("assessed", "Assessed"),
+    ("proposed", "Solution Proposed"),
+    ("approved", "Solution Approved"),
+    ("in_progress", "In Progress"),
+    ("done", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("visit", "Visit"),
+    ("email", "E-mail"),
+    ("letter", "Letter"),
+    ("portal", "Portal"),
+    ("other", "Other"),
+]
+MAJOR_REASONS = [
+    ("repeated", "Repeated Complaint"),
+    ("several", "Several Issues"),
+    ("group", "Group Complaint"),
+    ("media", "Media Involved"),
+    ("other", "Other"),
+]
+ACCEPTANCE_METHODS = [("signature", "Signed Form"), ("phone", "Recorded Phone Acceptance")]
+# Fields a closed complaint still accepts: chatter, activities and callbacks.
+_CLOSED_WRITABLE_PREFIXES = ("message_", "activity_", "callback_", "website_message")
+REOPEN_DAYS_PARAM = "cs_property.complaint_reopen_days"
+
+
+class CsPropertyComplaint(models.Model):
+    """A customer complaint (投诉), from reception to callback (000 六, 003 ch.3)."""
+
+    _name = "cs.property.complaint"
+    _description = "Complaint"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "cs.property.estate.mixin",
+        "cs.property.sla.mixin",
+        "cs.property.callback.mixin",
+    ]
+    _order = "received_at desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    state = fields.Selection(
+        STATES, required=True, default="new", tracking=True, index=True, copy=False
+    )
+    estate_id = fields.Many2one(tracking=True)
+    received_at = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, tracking=True
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Complainant", required=True, tracking=True, index=True
+    )
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
+    unit_id = fields.Many2one(
+        "cs.property.unit",
+        tracking=True,
+        index=True,
+        domain="[('estate_id', '=', estate_id)]",
+    )
+    building_id = fields.Many2one(
+        related="unit_id.building_id", store=True, index=True, string="Building"
+    )
+    facility_id = fields.Many2one(
+        "cs.property.facility",
+        string="Common Area",
+        tracking=True,
+        domain="[('estate_id', '=', estate_id)]",
+    )
+    complaint_type = fields.Selection(
+        COMPLAINT_TYPES, string="Class", required=True, tracking=True, index=True
+    )
+    category_id = fields.Many2one(
+        "cs.property.complaint.category",
+        string="Category",
+        tracking=True,
+        domain="[('complaint_type', '=', complaint_type)]",
+    )
+    description = fields.Html(required=True)
+    expected_outcome = fields.Text(string="Outcome Requested")
+    receiver_id = fields.Many2one(
+        "res.users",
+        string="Received by",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="First receiver (首问责任人): follows the complaint until it is closed.",
+    )
+    # assessment
+    is_reasonable = fields.Boolean(string="Reasonable", default=True, tracking=True)
+    explanation = fields.Text(
+        help="What was explained to the customer when the complaint is not ours."
+    )
+    severity = fields.Selection(
+        [("general", "General"), ("major", "Major")],
+        required=True,
+        default="general",
+        tracking=True,
+        index=True,
+    )
+    major_reason = fields.Selection(MAJOR_REASONS, tracking=True)
+    team_id = fields.Many2one(
+        "cs.property.team",
+        string="Responsible Team",
+        tracking=True,
+        index=True,
+        domain="[('estate_id', '=', estate_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    deadline = fields.Datetime(string="Handling Deadline", tracking=True, index=True)
+    deadline_communicated_at = fields.Datetime(string="Deadline Told to Customer", tracking=True)
+    # handling
+    solution = fields.Html()
+    proposed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    approved_at = fields.Datetime(readonly=True, copy=False)
+    customer_agreed_at = fields.Datetime(readonly=True, copy=False)
+    acceptance_method = fields.Selection(ACCEPTANCE_METHODS, tracking=True, copy=False)
+    signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    acceptance_note = fields.Text(copy=False)
+    resolved_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False)
+    reopen_count = fields.Integer(readonly=True, copy=False, tracking=True)
+    parent_id = fields.Many2one(
+        "cs.property.complaint", string="Follows", readonly=True, index="btree_not_null"
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    color = fields.Integer(compute="_compute_color")
+
+    _name_company_uniq = models.Constraint(
+        "unique(company_id, name)", "The complaint number must be unique."
+    )
+    _state_deadline_idx = models.Index("(estate_id, state, deadline)")
+
+    # ------------------------------------------------------------ computes
+    @api.depends("partner_id")
+    def _compute_phone(self):
+        for complaint in self:
+            if complaint.partner_id.phone:
+                complaint.phone = complaint.partner_id.phone
+
+    @api.depends("deadline", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.is_overdue = bool(
+                complaint.deadline
+                and complaint.state not in ("done", "closed", "cancelled")
+                and complaint.deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = [
+            ("deadline", "<", fields.Datetime.now()),
+            ("state", "not in", ("done", "closed", "cancelled")),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    @api.depends("severity", "is_overdue", "sla_failed")
+    def _compute_color(self):
+        for complaint in self:
+            complaint.color = (
+                1
+                if complaint.is_overdue or complaint.sla_failed
+                else 2
+                if complaint.severity == "major"
+                else 0
+            )
+
+    # ------------------------------------------------------------ checks
+    @api.constrains("deadline", "received_at")
+    def _check_deadline(self):
+        for complaint in self:
+            if complaint.deadline and complaint.deadline <= complaint.received_at:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(name)s: the handling deadline must be after the time "
+                        "the complaint was received.",
+                        name=complaint.name,
+                    )
+                )
+
+    @api.constrains("unit_id", "facility_id")
+    def _check_location(self):
+        for complaint in self:
+            if complaint.unit_id and complaint.facility_id:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(name)s: point at a unit or at a common area, not both.",
+                        name=complaint.name,
+                    )
+                )
+
+    # ------------------------------------------------------------ ORM
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self._next_number(vals)
+        complaints = super().create(vals_list)
+        for complaint in complaints:
+            # 首问制: the first receiver follows the complaint whoever handles it
+            complaint.message_subscribe(partner_ids=complaint.receiver_id.partner_id.ids)
+        return complaints
+
+    def _next_number(self, vals):
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if vals.get("estate_id"):
+            company = self.env["cs.property.estate"].browse(vals["estate_id"]).company_id
+        return (
+            self.env["ir.sequence"].with_company(company).next_by_code("cs.property.complaint")
+            or "/"
+        )
+
+    def write(self, vals):
+        if not self.env.context.get("cs_complaint_reopen"):
+            locked = [name for name in vals if not name.startswith(_CLOSED_WRITABLE_PREFIXES)]
+            if locked and any(c.state == "closed" for c in self):
+                raise UserError(
+                    self.env._(
+                        "A closed complaint cannot be edited (%(fields)s). Reopen it, "
+                        "or register a new complaint that follows it.",
+                        fields=", ".join(locked),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Complaints are numbered records and cannot be deleted: cancel them.")
+        )
+
+    @api.onchange("unit_id")
+    def _onchange_unit_id(self):
+        if self.unit_id and not self.partner_id:
+            self.partner_id = self.unit_id.primary_contact_id
+
+    @api.onchange("category_id")
+    def _onchange_category_id(self):
+        if self.category_id.team_type and self.estate_id and not self.team_id:
+            self.team_id = self.estate_id._team_of_type(self.category_id.team_type)
+
+    # ------------------------------------------------------------ guards
+    def _check_state(self, allowed, action):
+        for complaint in self:
+            if complaint.state not in allowed:
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s is “%(state)s”: %(action)s is not possible now.",
+                        name=complaint.name,
+                        state=states[complaint.state],
+                        action=action,
+                    )
+                )
+
+    def _require(self, field_names, action):
+        for complaint in self:
+            missing = [
+                complaint._fields[f].get_description(self.env)["string"]
+                for f in field_names
+                if not complaint[f]
+            ]
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: fill in %(fields)s before %(action)s.",
+                        name=complaint.name,
+                        fields=", ".join(missing),
+                        action=action,
+                    )
+                )
+
+    def _is_supervisor(self, user):
+        self.ensure_one()
+        return user == self.team_id.leader_id or user.has_group(
+            "cs_property.group_property_manager"
+        )
+
+    # ------------------------------------------------------------ workflow
+    def action_assess(self):
+        """Reasonable complaint: responsible team and deadline decided and told."""
+        action = self.env._("assessment")
+        self._check_state(("new",), action)
+        self._require(("team_id", "deadline"), action)
+        for complaint in self:
+            if complaint.severity == "major" and not complaint.major_reason:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: say why it is major before assessing it.",
+                        name=complaint.name,
+                    )
+                )
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.write(
+                {
+                    "state": "assessed",
+                    "is_reasonable": True,
+                    "deadline_communicated_at": complaint.deadline_communicated_at or now,
+                    "user_id": complaint.user_id.id or complaint.team_id.leader_id.id,
+                }
+            )
+        self._notify_responsible_team()
+        self.filtered(lambda c: c.severity == "major")._escalate_to_managers(
+            self.env._("Major complaint: the CS manager follows it.")
+        )
+
+    def action_close_unreasonable(self):
+        """Not the company's responsibility: explained patiently and closed."""
+        action = self.env._("closing as unreasonable")
+        self._check_state(("new", "assessed"), action)
+        self._require(("explanation",), action)
+        self.write({"state": "closed", "is_reasonable": False, "closed_at": fields.Datetime.now()})
+
+    def action_propose(self):
+        action = self.env._("proposing a solution")
+        self._check_state(("assessed",), action)
+        self._require(("solution",), action)
+        self.write({"state": "proposed", "proposed_by_id": self.env.uid})
+        for complaint in self:
+            leader = complaint.team_id.leader_id
+            if leader and leader != self.env.user:
+                complaint.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=leader.id,
+                    summary=self.env._("Approve the proposed solution"),
+                )
+
+    def action_approve(self):
+        self._check_state(("proposed",), self.env._("approval"))
+        for complaint in self:
+            if complaint.proposed_by_id == self.env.user:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: you proposed this solution, so another "
+                        "supervisor must approve it.",
+                        name=complaint.name,
+                    )
+                )
+            if not complaint._is_supervisor(self.env.user):
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: only the team leader of %(team)s or a CS "
+                        "manager may approve the solution.",
+                        name=complaint.name,
+                        team=complaint.team_id.display_name,
+                    )
+                )
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_at": fields.Datetime.now(),
+            }
+        )
+
+    def action_send_back(self):
+        self._check_state(("proposed",), self.env._("sending back"))
+        for complaint in self:
+            if not complaint._is_supervisor(self.env.user):
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: only a supervisor can send a solution back.",
+                        name=complaint.name,
+                    )
+                )
+        self.write({"state": "assessed"})
+        for complaint in self:
+            complaint.message_post(
+                body=self.env._(
+                    "Solution sent back for rework by %(user)s.", user=self.env.user.name
+                )
+            )
+
+    def action_start(self):
+        """CS agreed the approved solution with the customer: implementation starts."""
+        self._check_state(("approved",), self.env._("starting the work"))
+        self.write({"state": "in_progress", "customer_agreed_at": fields.Datetime.now()})
+
+    def action_done(self):
+        """Implemented and accepted by the customer (signature or recorded call)."""
+        action = self.env._("recording the customer's acceptance")
+        self._check_state(("in_progress",), action)
+        self._require(("acceptance_method",), action)
+        for complaint in self:
+            if complaint.acceptance_method == "signature" and not complaint.signature:
+                raise UserError(
+                    self.env._(
+                        "Complaint %(name)s: the customer's signature is missing.",
+                        name=complaint.name,
+                    )
+                )
+        self.write({"state": "done", "resolved_at": fields.Datetime.now()})
+
+    def action_close(self):
+        self._check_state(("done",), self.env._("closing"))
+        self._callback_check_before_close()
+        self.write({"state": "closed", "closed_at": fields.Datetime.now()})
+
+    def action_cancel(self):
+        """Duplicates and mistakes: the number stays, marked cancelled."""
+        self._check_state(("new",), self.env._("cancelling"))
+        self.write({"state": "cancelled"})
+
+    def action_reopen(self):
+        """Reopen within the grace window, or open a new complaint that follows it."""
+        self._check_state(("done", "closed"), self.env._("reopening"))
+        self.ensure_one()
+        if self.state == "closed" and not self._within_reopen_window():
+            follower = self.copy(
+                {
+                    "parent_id": self.id,
+                    "received_at": fields.Datetime.now(),
+                    "deadline": False,
+                    "deadline_communicated_at": False,
+                    "receiver_id": self.env.uid,
+                    "solution": False,
+                }
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": self._name,
+                "res_id": follower.id,
+                "view_mode": "form",
+            }
+        self._reopen()
+        return True
+
+    def _within_reopen_window(self):
+        days = int(self.env["ir.config_parameter"].sudo().get_param(REOPEN_DAYS_PARAM, 30))
+        return bool(self.closed_at) and fields.Datetime.now() <= self.closed_at + timedelta(
+            days=days
+        )
+
+    def _reopen(self):
+        for complaint in self:
+            complaint.with_context(cs_complaint_reopen=True).write(
+                {
+                    "state": "assessed",
+                    "reopen_count": complaint.reopen_count + 1,
+                    "closed_at": False,
+                    "resolved_at": False,
+                    "callback_required": False,
+                    "acceptance_method": False,
+                    "signature": False,
+                }
+            )
+        self._escalate_to_managers(self.env._("Complaint reopened: the customer is not satisfied."))
+
+    # ------------------------------------------------------------ notifications
+    def _notify_responsible_team(self):
+        """Route to the team: its leader gets an activity and follows the complaint."""
+        for complaint in self.filtered("team_id"):
+            users = complaint.team_id.leader_id | complaint.user_id
+            complaint.message_subscribe(partner_ids=users.partner_id.ids)
+            for user in users:
+                complaint.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    date_deadline=fields.Date.context_today(complaint, complaint.deadline)
+                    if complaint.deadline
+                    else fields.Date.context_today(complaint),
+                    summary=self.env._("Handle complaint %(name)s", name=complaint.name),
+                )
+
+    def _escalate_to_managers(self, reason):
+        for complaint in self:
+            managers = complaint.estate_id._cs_managers()
+            complaint.message_subscribe(partner_ids=managers.partner_id.ids)
+            for manager in managers:
+                complaint.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=manager.id, summary=reason
+                )
+            complaint.message_post(body=reason)
+
+    # ------------------------------------------------------------ mixin hooks
+    def _sla_start_datetime(self):
+        return self.received_at
+
+    def _sla_notify_warning(self, lines):
+        users = self.user_id | self.team_id.leader_id | self.receiver_id
+        for user in users:
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                user_id=user.id,
+                summary=self.env._(
+                    "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+                ),
+            )
+
+    def _sla_notify_escalation(self, lines, level):
+        targets = ", ".join(lines.mapped("name"))
+        if level <= 1:
+            users = self.team_id.leader_id or self.receiver_id
+            body = self.env._(
+                "SLA failed (%(targets)s): escalated to the team leader.", targets=targets
+            )
+            for user in users:
+                self.activity_schedule(
+                    "mail.mail_activity_data_warning", user_id=user.id, summary=body
+                )
+            self.message_post(body=body)
+        else:
+            self._escalate_to_managers(
+                self.env._(
+                    "SLA failed (%(targets)s): escalated to the CS manager.", targets=targets
+                )
+            )
+
+    def _callback_responsible(self):
+        return self.receiver_id
+
+    def _on_callback_dissatisfied(self, callback):
+        if self.state in ("done", "closed"):
+            self._reopen()

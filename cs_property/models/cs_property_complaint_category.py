@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+COMPLAINT_TYPES = [
+    ("engineering", "Engineering / Repair"),
+    ("customer_service", "Customer Service"),
+    ("security", "Security"),
+    ("environment", "Environment"),
+]
+
+
+class CsPropertyComplaintCategory(models.Model):
+    """Sub-category of a complaint under one of the four procedure classes
+    (工程维修类/客服类/安全服务类/环境类)."""
+
+    _name = "cs.property.complaint.category"
+    _description = "Complaint Category"
+    _order = "complaint_type, sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    complaint_type = fields.Selection(COMPLAINT_TYPES, string="Class", required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    team_type = fields.Selection(
+        selection=lambda self: self.env["cs.property.team"]._fields["team_type"].selection,
+        string="Handled by",
+        help="Type of team complaints of this category are routed to by default.",
+    )

@@ -1,0 +1,71 @@
+from odoo import api, fields, models
+
+
+class CsPropertySlaMixin(models.AbstractModel):
+    """Service-level clocks for any estate-bound record with a ``state``.
+
+    Lines are created by ``_sla_apply`` (called by the "on creation"
+    automation rule), follow the record's state in ``write``, and the
+    time-based automation rules on ``cs.property.sla.line`` warn and escalate.
+    Models override the ``_sla_*`` hooks to say whom to warn and escalate to.
+    """
+
+    _name = "cs.property.sla.mixin"
+    _description = "SLA Mixin"
+
+    sla_line_ids = fields.One2many(
+        "cs.property.sla.line",
+        "res_id",
+        string="SLA",
+        domain=lambda self: [("res_model", "=", self._name)],
+        readonly=True,
+    )
+    sla_deadline = fields.Datetime(
+        string="SLA Deadline",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+        help="Earliest deadline of the targets still running.",
+    )
+    sla_failed = fields.Boolean(
+        string="SLA Failed", compute="_compute_sla_summary", store=True, index=True
+    )
+
+    @api.depends("sla_line_ids.deadline", "sla_line_ids.status")
+    def _compute_sla_summary(self):
+        for record in self:
+            lines = record.sla_line_ids
+            running = lines.filtered(lambda ln: ln.status == "running")
+            record.sla_deadline = min(running.mapped("deadline"), default=False)
+            record.sla_failed = any(ln.status == "failed" for ln in lines)
+
+    # ---------------------------------------------------------------- hooks
+    def _sla_state_field(self):
+        return "state"
+
+    def _sla_start_datetime(self):
+        """When the clocks start: reception time by default."""
+        return self.create_date
+
+    def _sla_calendar(self):
+        return self.estate_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    def _sla_notify_warning(self, lines):
+        """Hook: tell the responsible people that ``lines`` are about to fail."""
+
+    def _sla_notify_escalation(self, lines, level):
+        """Hook: escalate the failed ``lines`` to ``level``."""
+
+    # ------------------------------------------------------------- behaviour
+    def _sla_apply(self):
+        """Start the SLA clocks of records that have none yet."""
+        todo = self.filtered(lambda r: not r.sla_line_ids)
+        return self.env["cs.property.sla.line"]._create_for(todo)
+
+    def write(self, vals):
+        state_field = self._sla_state_field()
+        result = super().write(vals)
+        if state_field in vals:
+            lines = self.sla_line_ids.sudo()
+            lines._on_state_change(vals[state_field])
+        return result

@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CsPropertySlaTarget(models.Model):
+    """One clock of a policy: e.g. first response in 24 working hours."""
+
+    _name = "cs.property.sla.target"
+    _description = "SLA Target"
+    _order = "policy_id, sequence, id"
+
+    policy_id = fields.Many2one(
+        "cs.property.sla.policy", required=True, ondelete="cascade", index=True
+    )
+    model_name = fields.Char(related="policy_id.model_name")
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    hours = fields.Float(
+        string="Working Hours",
+        required=True,
+        help="Time allowed, in working hours of the estate's calendar (holidays excluded).",
+    )
+    warning_hours = fields.Float(
+        string="Warn Before (hours)",
+        default=4.0,
+        help="Informational: the pre-breach warning automation rule decides when it fires.",
+    )
+    reach_states = fields.Char(
+        string="Reached in States",
+        required=True,
+        help="Comma-separated states that satisfy the target, e.g. assessed,proposed.",
+    )
+    pause_states = fields.Char(
+        string="Paused in States",
+        help="Comma-separated states in which the clock stops, e.g. waiting for the customer.",
+    )
+
+    @staticmethod
+    def _split(value):
+        return {s.strip() for s in (value or "").split(",") if s.strip()}
+
+    def _reach_set(self):
+        return self._split(self.reach_states)
+
+    def _pause_set(self):
+        return self._split(self.pause_states)
+
+    @api.constrains("hours", "reach_states", "pause_states")
+    def _check_target(self):
+        for target in self:
+            if target.hours <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "SLA target “%(name)s”: the working hours must be greater than zero.",
+                        name=target.name,
+                    )
+                )
+            model = self.env[target.policy_id.model_name]
+            states = model._fields[model._sla_state_field()].get_values(self.env)
+            unknown = (target._reach_set() | target._pause_set()) - set(states)
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "SLA target “%(name)s”: unknown states %(unknown)s; valid states "
+                        "are %(states)s.",
+                        name=target.name,
+                        unknown=", ".join(sorted(unknown)),
+                        states=", ".join(states),
+                    )
+                )
+            if target._reach_set() & target._pause_set():
+                raise ValidationError(
+                    self.env._(
+                        "SLA target “%(name)s”: a state cannot both pause and reach the target.",
+                        name=target.name,
+                    )
+                )
