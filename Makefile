@@ -9,3 +9,6 @@ demo:
 
 pot:
 	bash tools/harness.sh pot
+
+bench:
+	bash tools/harness.sh bench

@@ -42,6 +42,7 @@
         "demo/cs_property_estate_demo.xml",
         "demo/cs_property_partner_demo.xml",
         "demo/cs_property_occupancy_demo.xml",
+        "demo/cs_property_complaint_demo.xml",
     ],
     "application": True,
     "installable": True,

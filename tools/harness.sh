@@ -4,6 +4,7 @@
 #   tools/harness.sh test    lint, install/upgrade/uninstall log checks, pytest + coverage
 #   tools/harness.sh demo    Odoo with cs_property and demo data on http://localhost:8069
 #   tools/harness.sh pot     refresh cs_property/i18n/cs_property.pot from a fresh database
+#   tools/harness.sh bench   run bench/*.py against a fresh database and print their figures
 #
 # Environment (defaults work on a machine set up as README says):
 #   ODOO_SRC      Odoo 19.0 source tree                       (/opt/odoo)
@@ -186,6 +187,16 @@ cmd_demo() {
         --http-interface=127.0.0.1 --max-cron-threads=1
 }
 
+cmd_bench() {
+    check_prerequisites
+    start_pg
+    run_logged "install" -c "$ODOO_CONF" -d cs_bench -i "$ADDON" --stop-after-init
+    say "Benchmarks (figures, not pass/fail)"
+    for script in "$ROOT"/bench/*.py; do
+        "$ODOO_PYTHON" "$script" -c "$ODOO_CONF" -d cs_bench "$@" 2>&1 | grep -v -E '^[0-9-]+ [0-9:,]+ [0-9]+ INFO '
+    done
+}
+
 cmd_pot() {
     check_prerequisites
     start_pg
@@ -198,5 +209,6 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     demo) shift; cmd_demo "$@" ;;
     pot) shift; cmd_pot "$@" ;;
-    *) echo "usage: $0 test|demo|pot" >&2; exit 2 ;;
+    bench) shift; cmd_bench "$@" ;;
+    *) echo "usage: $0 test|demo|pot|bench" >&2; exit 2 ;;
 esac

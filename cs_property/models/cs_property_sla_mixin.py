@@ -60,7 +60,11 @@ class CsPropertySlaMixin(models.AbstractModel):
     def _sla_apply(self):
         """Start the SLA clocks of records that have none yet."""
         todo = self.filtered(lambda r: not r.sla_line_ids)
-        return self.env["cs.property.sla.line"]._create_for(todo)
+        lines = self.env["cs.property.sla.line"]._create_for(todo)
+        # records imported or created past their first state: settle their clocks now
+        for state, records in todo.grouped(self._sla_state_field()).items():
+            records.sla_line_ids.sudo()._on_state_change(state)
+        return lines
 
     def write(self, vals):
         state_field = self._sla_state_field()

@@ -5,3 +5,4 @@ from . import test_translations
 from . import test_demo_and_performance
 from . import test_sla
 from . import test_complaint
+from . import test_callback

@@ -1,0 +1,131 @@
+"""Throughput and scaling of complaint intake and SLA recomputation.
+
+    make bench            (throwaway cluster, fresh database)
+    python bench/bench_complaints.py -c odoo.conf -d DB [--sizes 100,1000] [--recompute 1000,10000]
+
+Prints, for each size, records per second and SQL queries per record for:
+- creating N complaints in one create() call, shipped automation rules included
+  (number, follower, SLA lines, team notification);
+- recomputing the SLA deadlines of N open complaints (one interval fetch per
+  calendar, so queries per record should fall as N grows).
+Everything runs in one transaction that is rolled back: the database is left as it was.
+"""
+
+import argparse
+import time
+from contextlib import contextmanager
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.sql_db import Cursor
+
+
+@contextmanager
+def counting():
+    counter = {"queries": 0}
+    execute = Cursor.execute
+
+    def counted(self, *args, **kwargs):
+        counter["queries"] += 1
+        return execute(self, *args, **kwargs)
+
+    Cursor.execute = counted
+    try:
+        yield counter
+    finally:
+        Cursor.execute = execute
+
+
+def setup(env):
+    estate = env["cs.property.estate"].create({"name": "Bench Estate", "code": "BENCH"})
+    building = env["cs.property.building"].create({"estate_id": estate.id, "name": "B"})
+    unit = env["cs.property.unit"].create(
+        {"building_id": building.id, "name": "101", "gross_area": 90}
+    )
+    partner = env["res.partner"].create({"name": "Bench Owner", "phone": "13900000000"})
+    team = env["cs.property.team"].create(
+        {
+            "estate_id": estate.id,
+            "name": "Bench team",
+            "team_type": "engineering",
+            "leader_id": env.ref("base.user_admin").id,
+        }
+    )
+    return estate, unit, partner, team
+
+
+def vals(estate, unit, partner, team, n):
+    return [
+        {
+            "estate_id": estate.id,
+            "unit_id": unit.id,
+            "partner_id": partner.id,
+            "team_id": team.id,
+            "complaint_type": "engineering",
+            "severity": "major" if i % 10 == 0 else "general",
+            "major_reason": "repeated" if i % 10 == 0 else False,
+            "description": f"<p>Bench complaint {i}</p>",
+        }
+        for i in range(n)
+    ]
+
+
+def report(label, n, seconds, queries):
+    print(
+        f"{label:<28} n={n:>6}  {n / seconds:>9.1f} rec/s  "
+        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
+    )
+
+
+def bench_create(env, fixtures, sizes):
+    for n in sizes:
+        data = vals(*fixtures, n)
+        env.flush_all()
+        with counting() as counter:
+            start = time.perf_counter()
+            complaints = env["cs.property.complaint"].create(data)
+            env.flush_all()
+            seconds = time.perf_counter() - start
+        assert len(complaints.sla_line_ids) >= 2 * n, "automation did not start the SLA"
+        report("create() with automation", n, seconds, counter["queries"])
+
+
+def bench_recompute(env, fixtures, sizes):
+    rule = env.ref("cs_property.automation_complaint_created")
+    rule.active = False  # create the volume fast; the lines are made in one batch below
+    try:
+        for n in sizes:
+            complaints = env["cs.property.complaint"].create(vals(*fixtures, n))
+            lines = env["cs.property.sla.line"]._create_for(complaints)
+            env.flush_all()
+            env.invalidate_all()
+            lines = lines.browse(lines.ids)
+            with counting() as counter:
+                start = time.perf_counter()
+                lines._recompute_deadlines()
+                env.flush_all()
+                seconds = time.perf_counter() - start
+            report("SLA recompute (open)", n, seconds, counter["queries"])
+    finally:
+        rule.active = True
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--recompute", default="1000,10000")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        fixtures = setup(env)
+        bench_create(env, fixtures, [int(s) for s in args.sizes.split(",")])
+        bench_recompute(env, fixtures, [int(s) for s in args.recompute.split(",")])
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
