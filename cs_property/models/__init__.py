@@ -16,5 +16,9 @@ from . import cs_property_callback
 from . import cs_property_callback_mixin
 from . import cs_property_complaint_category
 from . import cs_property_complaint
+from . import cs_property_repair_category
+from . import cs_property_repair
+from . import cs_property_repair_line
+from . import account_move
 from . import res_partner
 from . import res_users

@@ -74,6 +74,14 @@ class CsPropertyEstate(models.Model):
         string="Total Gross Area (m²)", compute="_compute_counts", digits="Product Unit"
     )
     note = fields.Html()
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Analytic Account",
+        copy=False,
+        check_company=True,
+        help="Charges of this estate (repairs, renovation fees) are booked on it; "
+        "created on the first invoice when empty.",
+    )
 
     _code_company_uniq = models.Constraint(
         "unique(company_id, code)",
@@ -134,6 +142,27 @@ class CsPropertyEstate(models.Model):
 
     def action_view_facilities(self):
         return self._action_open_related("cs.property.facility", self.env._("Common Areas"))
+
+    def _analytic_account(self):
+        """The estate's analytic account, created in the "Estates" plan on first use."""
+        self.ensure_one()
+        if not self.analytic_account_id:
+            plan = self.env.ref("cs_property.analytic_plan_estates", raise_if_not_found=False)
+            if not plan:
+                plan = self.env["account.analytic.plan"].sudo().create({"name": "Estates"})
+            self.sudo().analytic_account_id = (
+                self.env["account.analytic.account"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.name,
+                        "code": self.code,
+                        "plan_id": plan.id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        return self.analytic_account_id
 
     def _cs_managers(self):
         """Who a complaint escalates to at the top: the project manager and the

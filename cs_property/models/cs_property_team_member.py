@@ -41,3 +41,9 @@ class CsPropertyTeamMember(models.Model):
         if "user_id" in vals or "team_id" in vals:
             self.team_id._grant_estate_access()
         return result
+
+    last_dispatch_turn = fields.Integer(
+        readonly=True,
+        help="Turn number of the last job this member received by rotation: the member "
+        "with the lowest turn gets the next one, so a skipped member keeps his turn.",
+    )

@@ -6,3 +6,4 @@ from . import test_demo_and_performance
 from . import test_sla
 from . import test_complaint
 from . import test_callback
+from . import test_repair

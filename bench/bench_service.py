@@ -1,12 +1,13 @@
-"""Throughput and scaling of complaint intake and SLA recomputation.
+"""Throughput and scaling of complaint and service-order intake, and of SLA recomputation.
 
     make bench            (throwaway cluster, fresh database)
-    python bench/bench_complaints.py -c odoo.conf -d DB [--sizes 100,1000] [--recompute 1000,10000]
+    python bench/bench_service.py -c odoo.conf -d DB [--sizes 100,1000] [--recompute 1000,10000]
 
-Prints, for each size, records per second and SQL queries per record for:
-- creating N complaints in one create() call, shipped automation rules included
+Prints, for complaints and for service orders, at each size, records per second
+and SQL queries per record for:
+- creating N records in one create() call, shipped automation rules included
   (number, follower, SLA lines, team notification);
-- recomputing the SLA deadlines of N open complaints (one interval fetch per
+- recomputing the SLA deadlines of N open records (one interval fetch per
   calendar, so queries per record should fall as N grows).
 Everything runs in one transaction that is rolled back: the database is left as it was.
 """
@@ -54,7 +55,7 @@ def setup(env):
     return estate, unit, partner, team
 
 
-def vals(estate, unit, partner, team, n):
+def complaint_vals(env, estate, unit, partner, team, n):
     return [
         {
             "estate_id": estate.id,
@@ -70,33 +71,57 @@ def vals(estate, unit, partner, team, n):
     ]
 
 
+def repair_vals(env, estate, unit, partner, team, n):
+    category = env.ref("cs_property.repair_category_plumbing")
+    return [
+        {
+            "estate_id": estate.id,
+            "unit_id": unit.id,
+            "partner_id": partner.id,
+            "team_id": team.id,
+            "category_id": category.id,
+            "urgency": "emergency" if i % 10 == 0 else "normal",
+            "description": f"Bench repair {i}",
+        }
+        for i in range(n)
+    ]
+
+
+SUBJECTS = {
+    "cs.property.complaint": (complaint_vals, "cs_property.automation_complaint_created"),
+    "cs.property.repair": (repair_vals, "cs_property.automation_repair_created"),
+}
+
+
 def report(label, n, seconds, queries):
     print(
-        f"{label:<28} n={n:>6}  {n / seconds:>9.1f} rec/s  "
+        f"{label:<38} n={n:>6}  {n / seconds:>9.1f} rec/s  "
         f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
     )
 
 
-def bench_create(env, fixtures, sizes):
+def bench_create(env, model, fixtures, sizes):
+    make_vals, _rule = SUBJECTS[model]
     for n in sizes:
-        data = vals(*fixtures, n)
+        data = make_vals(env, *fixtures, n)
         env.flush_all()
         with counting() as counter:
             start = time.perf_counter()
-            complaints = env["cs.property.complaint"].create(data)
+            records = env[model].create(data)
             env.flush_all()
             seconds = time.perf_counter() - start
-        assert len(complaints.sla_line_ids) >= 2 * n, "automation did not start the SLA"
-        report("create() with automation", n, seconds, counter["queries"])
+        assert len(records.sla_line_ids) >= 2 * n, "automation did not start the SLA"
+        report(f"{model} create()", n, seconds, counter["queries"])
 
 
-def bench_recompute(env, fixtures, sizes):
-    rule = env.ref("cs_property.automation_complaint_created")
+def bench_recompute(env, model, fixtures, sizes):
+    make_vals, rule_xmlid = SUBJECTS[model]
+    rule = env.ref(rule_xmlid)
     rule.active = False  # create the volume fast; the lines are made in one batch below
     try:
         for n in sizes:
-            complaints = env["cs.property.complaint"].create(vals(*fixtures, n))
-            lines = env["cs.property.sla.line"]._create_for(complaints)
+            records = env[model].create(make_vals(env, *fixtures, n))
+            lines = env["cs.property.sla.line"]._create_for(records)
             env.flush_all()
             env.invalidate_all()
             lines = lines.browse(lines.ids)
@@ -105,7 +130,7 @@ def bench_recompute(env, fixtures, sizes):
                 lines._recompute_deadlines()
                 env.flush_all()
                 seconds = time.perf_counter() - start
-            report("SLA recompute (open)", n, seconds, counter["queries"])
+            report(f"{model} SLA recompute", n, seconds, counter["queries"])
     finally:
         rule.active = True
 
@@ -122,8 +147,9 @@ def main():
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         fixtures = setup(env)
-        bench_create(env, fixtures, [int(s) for s in args.sizes.split(",")])
-        bench_recompute(env, fixtures, [int(s) for s in args.recompute.split(",")])
+        for model in SUBJECTS:
+            bench_create(env, model, fixtures, [int(s) for s in args.sizes.split(",")])
+            bench_recompute(env, model, fixtures, [int(s) for s in args.recompute.split(",")])
         cr.rollback()
 
 

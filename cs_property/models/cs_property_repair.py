@@ -1,0 +1,683 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+STATES = [
+    ("new", "Received"),
+    ("dispatched", "Dispatched"),
+    ("in_progress", "On Site"),
+    ("done", "Done"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("patrol", "Found on Patrol"),
+    ("complaint", "From a Complaint"),
+]
+CHARGE_TO = [
+    ("none", "Free of Charge"),
+    ("customer", "Customer"),
+    ("developer", "Developer (charge-back)"),
+]
+CONSENT = [
+    ("not_needed", "Not Needed"),
+    ("pending", "Waiting for Consent"),
+    ("given", "Consent Given"),
+    ("refused", "Consent Refused"),
+]
+REPEAT_DAYS_PARAM = "cs_property.repair_repeat_days"
+BUSY_STATES = ("in_progress",)
+
+
+class CsPropertyRepair(models.Model):
+    """A repair request and its service order (报修 / 服务单), 002 5.2, 003 ch.2."""
+
+    _name = "cs.property.repair"
+    _description = "Repair Order"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "cs.property.estate.mixin",
+        "cs.property.sla.mixin",
+        "cs.property.callback.mixin",
+    ]
+    _order = "received_at desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    state = fields.Selection(
+        STATES, required=True, default="new", tracking=True, index=True, copy=False
+    )
+    estate_id = fields.Many2one(tracking=True)
+    received_at = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, tracking=True
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    complaint_id = fields.Many2one(
+        "cs.property.complaint", string="Complaint", index="btree_not_null", copy=False
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
+    unit_id = fields.Many2one(
+        "cs.property.unit", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
+    )
+    facility_id = fields.Many2one(
+        "cs.property.facility",
+        string="Common Area",
+        tracking=True,
+        domain="[('estate_id', '=', estate_id)]",
+    )
+    category_id = fields.Many2one(
+        "cs.property.repair.category", required=True, tracking=True, index=True
+    )
+    urgency = fields.Selection(
+        [("normal", "Normal"), ("emergency", "Emergency")],
+        required=True,
+        default="normal",
+        tracking=True,
+        index=True,
+        help="Emergency: on site within 15 minutes; normal: within 30 minutes or at "
+        "the appointment agreed with the customer.",
+    )
+    description = fields.Text(required=True)
+    appointment_start = fields.Datetime(string="Appointment", tracking=True)
+    appointment_end = fields.Datetime(string="Appointment End")
+    # warranty and payer
+    in_warranty = fields.Boolean(
+        compute="_compute_in_warranty",
+        store=True,
+        precompute=True,
+        tracking=True,
+        string="In Warranty",
+    )
+    warranty_end = fields.Date(compute="_compute_in_warranty", store=True, precompute=True)
+    charge_to = fields.Selection(
+        CHARGE_TO,
+        compute="_compute_charge_to",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        required=True,
+    )
+    payer_id = fields.Many2one(
+        "res.partner", compute="_compute_payer_id", store=True, string="Invoiced to"
+    )
+    consent_state = fields.Selection(
+        CONSENT, compute="_compute_consent_state", store=True, readonly=False, tracking=True
+    )
+    consent_at = fields.Datetime(readonly=True, copy=False)
+    # dispatch and execution
+    team_id = fields.Many2one(
+        "cs.property.team", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
+    )
+    technician_id = fields.Many2one(
+        "res.users", tracking=True, index=True, domain="[('share', '=', False)]"
+    )
+    dispatched_at = fields.Datetime(readonly=True, copy=False)
+    arrived_at = fields.Datetime(readonly=True, copy=False)
+    finished_at = fields.Datetime(readonly=True, copy=False)
+    labour_hours = fields.Float(tracking=True)
+    reschedule_count = fields.Integer(readonly=True, copy=False)
+    work_done = fields.Text()
+    photo_before_ids = fields.Many2many(
+        "ir.attachment", "cs_property_repair_photo_before_rel", string="Photos Before"
+    )
+    photo_after_ids = fields.Many2many(
+        "ir.attachment", "cs_property_repair_photo_after_rel", string="Photos After"
+    )
+    signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    customer_comment = fields.Text(copy=False)
+    is_repeat = fields.Boolean(
+        compute="_compute_is_repeat", store=True, index=True, string="Repeat Fault"
+    )
+    first_time_fix = fields.Boolean(compute="_compute_kpis", store=True, aggregator="bool_and")
+    arrival_minutes = fields.Float(compute="_compute_kpis", store=True, aggregator="avg")
+    completion_hours = fields.Float(compute="_compute_kpis", store=True, aggregator="avg")
+    # money
+    line_ids = fields.One2many("cs.property.repair.line", "repair_id", string="Charges", copy=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(compute="_compute_amounts", store=True)
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index=True)
+    payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment")
+    cancel_reason = fields.Char(copy=False)
+
+    _name_company_uniq = models.Constraint(
+        "unique(company_id, name)", "The service order number must be unique."
+    )
+    _repeat_idx = models.Index("(unit_id, category_id, finished_at)")
+
+    # ------------------------------------------------------------ computes
+    @api.depends("partner_id")
+    def _compute_phone(self):
+        for order in self:
+            if order.partner_id.phone:
+                order.phone = order.partner_id.phone
+
+    @api.depends("unit_id.warranty_start_date", "category_id.warranty_months", "received_at")
+    def _compute_in_warranty(self):
+        for order in self:
+            start = order.unit_id.warranty_start_date
+            months = order.category_id.warranty_months
+            if start and months:
+                order.warranty_end = start + relativedelta(months=months)
+                order.in_warranty = order.received_at.date() < order.warranty_end
+            else:
+                order.warranty_end = False
+                order.in_warranty = False
+
+    @api.depends("in_warranty", "facility_id", "unit_id")
+    def _compute_charge_to(self):
+        for order in self:
+            if order.charge_to == "developer":
+                continue
+            common_area = order.facility_id and not order.unit_id
+            order.charge_to = "none" if common_area or order.in_warranty else "customer"
+
+    @api.depends("charge_to", "partner_id", "unit_id.building_id.developer_id")
+    def _compute_payer_id(self):
+        for order in self:
+            if order.charge_to == "customer":
+                order.payer_id = order.partner_id
+            elif order.charge_to == "developer":
+                order.payer_id = (
+                    order.unit_id.building_id.developer_id
+                    or order.facility_id.building_id.developer_id
+                )
+            else:
+                order.payer_id = False
+
+    @api.depends("charge_to")
+    def _compute_consent_state(self):
+        for order in self:
+            if order.charge_to != "customer":
+                order.consent_state = "not_needed"
+            elif order.consent_state in (False, "not_needed"):
+                order.consent_state = "pending"
+
+    @api.depends("line_ids.price_subtotal", "line_ids.price_total")
+    def _compute_amounts(self):
+        for order in self:
+            order.amount_untaxed = sum(order.line_ids.mapped("price_subtotal"))
+            order.amount_total = sum(order.line_ids.mapped("price_total"))
+
+    @api.depends(
+        "received_at", "arrived_at", "finished_at", "reschedule_count", "appointment_start"
+    )
+    def _compute_kpis(self):
+        for order in self:
+            reference = max(order.received_at, order.appointment_start or order.received_at)
+            order.arrival_minutes = (
+                (order.arrived_at - reference).total_seconds() / 60 if order.arrived_at else 0.0
+            )
+            order.completion_hours = (
+                (order.finished_at - order.received_at).total_seconds() / 3600
+                if order.finished_at
+                else 0.0
+            )
+            order.first_time_fix = bool(order.finished_at) and not order.reschedule_count
+
+    @api.depends("unit_id", "category_id", "received_at")
+    def _compute_is_repeat(self):
+        """Same unit and category finished within the repeat window: one search
+        for the whole batch."""
+        days = int(self.env["ir.config_parameter"].sudo().get_param(REPEAT_DAYS_PARAM, 30))
+        candidates = self.filtered(lambda o: o.unit_id and o.category_id and o.received_at)
+        self.is_repeat = False
+        if not candidates:
+            return
+        earliest = min(candidates.mapped("received_at")) - timedelta(days=days)
+        previous = (
+            self.env["cs.property.repair"]
+            .sudo()
+            .search(
+                [
+                    ("unit_id", "in", candidates.unit_id.ids),
+                    ("category_id", "in", candidates.category_id.ids),
+                    ("finished_at", ">=", earliest),
+                    ("state", "in", ("done", "closed")),
+                ]
+            )
+        )
+        finished = {}
+        for prev in previous:
+            finished.setdefault((prev.unit_id.id, prev.category_id.id), []).append(prev)
+        for order in candidates:
+            window_start = order.received_at - timedelta(days=days)
+            order.is_repeat = any(
+                prev.id != order.id and window_start <= prev.finished_at <= order.received_at
+                for prev in finished.get((order.unit_id.id, order.category_id.id), [])
+            )
+
+    # ------------------------------------------------------------ checks
+    @api.constrains("unit_id", "facility_id")
+    def _check_location(self):
+        for order in self:
+            if not order.unit_id and not order.facility_id:
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: say where the fault is (a unit or a common area).",
+                        name=order.name,
+                    )
+                )
+
+    @api.constrains("charge_to", "unit_id", "facility_id", "partner_id")
+    def _check_payer(self):
+        for order in self:
+            if order.charge_to == "customer" and not order.unit_id:
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: repairs of common areas are not billed "
+                        "to an owner.",
+                        name=order.name,
+                    )
+                )
+            if order.charge_to == "customer" and not order.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: a paid order needs the customer.",
+                        name=order.name,
+                    )
+                )
+            if order.charge_to == "developer" and not order.payer_id:
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: the building has no developer to charge back.",
+                        name=order.name,
+                    )
+                )
+
+    @api.constrains("appointment_start", "appointment_end")
+    def _check_appointment(self):
+        for order in self:
+            if (
+                order.appointment_start
+                and order.appointment_end
+                and order.appointment_end <= order.appointment_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: the appointment must end after it starts.",
+                        name=order.name,
+                    )
+                )
+
+    @api.constrains("labour_hours")
+    def _check_labour_hours(self):
+        for order in self:
+            if order.labour_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Service order %(name)s: labour hours cannot be negative.",
+                        name=order.name,
+                    )
+                )
+
+    def _check_not_invoiced(self):
+        invoiced = self.filtered("invoice_id")
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "Service order %(name)s is invoiced: its charges can no longer change.",
+                    name=invoiced[0].name,
+                )
+            )
+
+    # ------------------------------------------------------------ ORM
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                estate = self.env["cs.property.estate"].browse(vals.get("estate_id"))
+                company = estate.company_id or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("cs.property.repair")
+                    or "/"
+                )
+        orders = super().create(vals_list)
+        for order in orders:
+            order.message_subscribe(partner_ids=order.create_uid.partner_id.ids)
+        return orders
+
+    def write(self, vals):
+        protected = {"charge_to", "line_ids", "partner_id"} & set(vals)
+        if protected and not self.env.su:
+            self.filtered("invoice_id")._check_not_invoiced()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Service orders are numbered forms and cannot be deleted: cancel them.")
+        )
+
+    @api.onchange("unit_id")
+    def _onchange_unit_id(self):
+        if self.unit_id and not self.partner_id:
+            self.partner_id = self.unit_id.primary_contact_id
+
+    @api.onchange("category_id", "charge_to")
+    def _onchange_category_id(self):
+        product = self.category_id.product_id
+        if product and self.charge_to != "none" and not self.line_ids:
+            self.line_ids = [Command.create({"product_id": product.id})]
+
+    # ------------------------------------------------------------ guards
+    def _check_state(self, allowed, action):
+        for order in self:
+            if order.state not in allowed:
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s is “%(state)s”: %(action)s is not possible now.",
+                        name=order.name,
+                        state=states[order.state],
+                        action=action,
+                    )
+                )
+
+    # ------------------------------------------------------------ consent
+    def action_consent_given(self):
+        self._check_state(("new", "dispatched"), self.env._("recording consent"))
+        for order in self:
+            if order.consent_state != "pending":
+                raise UserError(
+                    self.env._("Service order %(name)s does not wait for consent.", name=order.name)
+                )
+        self.write({"consent_state": "given", "consent_at": fields.Datetime.now()})
+
+    def action_consent_refused(self):
+        """The customer does not accept the quote: the order closes without work."""
+        self._check_state(("new", "dispatched"), self.env._("recording a refusal"))
+        self.write(
+            {
+                "consent_state": "refused",
+                "state": "cancelled",
+                "cancel_reason": self.env._("Customer refused the quote"),
+            }
+        )
+
+    # ------------------------------------------------------------ dispatch
+    def action_dispatch(self):
+        """Assign to the chosen technician, or to the next one in the team's rotation."""
+        self._check_state(("new",), self.env._("dispatching"))
+        for order in self:
+            if not order.team_id:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: choose the team to dispatch to.", name=order.name
+                    )
+                )
+            technician = order.technician_id or order._next_technician()
+            if not technician:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: no technician of %(team)s is free with the "
+                        "skill “%(skill)s”; assign one by hand or reschedule.",
+                        name=order.name,
+                        team=order.team_id.display_name,
+                        skill=order.category_id.skill_id.name or "-",
+                    )
+                )
+            order.write(
+                {
+                    "technician_id": technician.id,
+                    "state": "dispatched",
+                    "dispatched_at": fields.Datetime.now(),
+                }
+            )
+            order.message_subscribe(partner_ids=technician.partner_id.ids)
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=technician.id,
+                summary=self.env._("Repair %(name)s", name=order.name),
+            )
+
+    def _next_technician(self):
+        """Fair rotation (002 5.2): the member whose turn is oldest gets the job;
+        members without the skill or busy on site are skipped and keep their
+        turn. Rows are locked so two dispatchers cannot pick the same turn."""
+        self.ensure_one()
+        members = self.team_id.member_ids.filtered("active")
+        if not members:
+            return self.env["res.users"]
+        self.env.cr.execute(
+            "SELECT id FROM cs_property_team_member WHERE id IN %s FOR UPDATE",
+            [tuple(members.ids)],
+        )
+        members.invalidate_recordset(["last_dispatch_turn"])
+        busy = set(
+            self.env["cs.property.repair"]
+            .sudo()
+            .search([("technician_id", "in", members.user_id.ids), ("state", "in", BUSY_STATES)])
+            .technician_id.ids
+        )
+        skill = self.category_id.skill_id
+        eligible = members.filtered(
+            lambda m: m.user_id.id not in busy and (not skill or skill in m.skill_ids)
+        )
+        if not eligible:
+            return self.env["res.users"]
+        chosen = eligible.sorted(lambda m: (m.last_dispatch_turn, m.sequence, m.id))[0]
+        chosen.sudo().last_dispatch_turn = max(members.mapped("last_dispatch_turn")) + 1
+        return chosen.user_id
+
+    # ------------------------------------------------------------ execution
+    def action_arrive(self):
+        self._check_state(("dispatched",), self.env._("arriving on site"))
+        for order in self:
+            if order.consent_state == "pending" and order.urgency != "emergency":
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: paid work starts only after the customer "
+                        "consents to the quote.",
+                        name=order.name,
+                    )
+                )
+        self.write({"state": "in_progress", "arrived_at": fields.Datetime.now()})
+
+    def action_done(self):
+        """Finished and signed off by the customer (emergencies: paperwork after)."""
+        self._check_state(("in_progress",), self.env._("finishing"))
+        for order in self:
+            if not order.signature and not order.customer_comment:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: get the customer's signature or comment "
+                        "before finishing.",
+                        name=order.name,
+                    )
+                )
+            if order.charge_to != "none" and not order.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: a charged order needs its labour and "
+                        "material lines.",
+                        name=order.name,
+                    )
+                )
+            if order.consent_state == "pending":
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: record the customer's consent to the "
+                        "charges before finishing.",
+                        name=order.name,
+                    )
+                )
+        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+
+    def action_open_reschedule(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_repair_reschedule"
+        )
+        action["context"] = {"default_repair_id": self.id}
+        return action
+
+    def _reschedule(self, appointment_start, reason):
+        self._check_state(("new", "dispatched", "in_progress"), self.env._("rescheduling"))
+        for order in self:
+            order.write(
+                {
+                    "state": "dispatched" if order.technician_id else "new",
+                    "appointment_start": appointment_start,
+                    "appointment_end": False,
+                    "reschedule_count": order.reschedule_count + 1,
+                    "arrived_at": False,
+                }
+            )
+            order.message_post(body=reason)
+
+    def action_close(self):
+        self._check_state(("done",), self.env._("closing"))
+        self._callback_check_before_close()
+        for order in self:
+            if order.charge_to != "none" and not order.invoice_id:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: invoice the charges before closing.",
+                        name=order.name,
+                    )
+                )
+        self.write({"state": "closed"})
+
+    def action_cancel(self):
+        self._check_state(("new", "dispatched", "in_progress", "done"), self.env._("cancelling"))
+        for order in self:
+            invoice = order.invoice_id
+            if invoice.state == "posted" and invoice.payment_state != "reversed":
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s has the posted invoice %(invoice)s: finance "
+                        "must issue a credit note before the order can be cancelled.",
+                        name=order.name,
+                        invoice=invoice.name,
+                    )
+                )
+            if invoice.state == "draft":
+                invoice.sudo().button_cancel()
+        self.write({"state": "cancelled"})
+
+    # ------------------------------------------------------------ invoicing
+    def action_create_invoice(self):
+        """One customer invoice per order, for its payer, with an estate analytic."""
+        if not (
+            self.env.user.has_group("cs_property.group_property_agent")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise UserError(self.env._("Only customer service or finance may invoice orders."))
+        self._lock_for_invoicing()
+        moves = self.env["account.move"]
+        for order in self:
+            if order.invoice_id:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s is already invoiced (%(invoice)s).",
+                        name=order.name,
+                        invoice=order.invoice_id.display_name,
+                    )
+                )
+            if order.state not in ("done", "closed") or order.charge_to == "none":
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: only finished, charged orders are invoiced.",
+                        name=order.name,
+                    )
+                )
+            move = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(order.company_id)
+                .create(order._prepare_invoice_vals())
+            )
+            order.sudo().invoice_id = move
+            moves |= move
+        return self.env["account.move"].browse(moves.ids)
+
+    def _lock_for_invoicing(self):
+        """Two simultaneous clicks: the second waits here, then sees the invoice."""
+        self.env.cr.execute(
+            "SELECT id FROM cs_property_repair WHERE id IN %s FOR UPDATE", [tuple(self.ids)]
+        )
+        self.invalidate_recordset(["invoice_id"])
+
+    def _prepare_invoice_vals(self):
+        """Hook: the invoice of this order."""
+        self.ensure_one()
+        analytic = self.estate_id._analytic_account()
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.payer_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                        "tax_ids": [Command.set(line.tax_ids.ids)],
+                        "analytic_distribution": {str(analytic.id): 100},
+                    }
+                )
+                for line in self.line_ids
+            ],
+        }
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.invoice_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------ mixin hooks
+    def _sla_start_datetime(self):
+        return max(self.received_at, self.appointment_start or self.received_at)
+
+    def _sla_notify_warning(self, lines):
+        for user in self.technician_id | self.team_id.leader_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_warning",
+                user_id=user.id,
+                summary=self.env._(
+                    "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+                ),
+            )
+
+    def _sla_notify_escalation(self, lines, level):
+        targets = ", ".join(lines.mapped("name"))
+        users = (
+            self.team_id.leader_id if level <= 1 else self.estate_id._cs_managers()
+        ) or self.create_uid
+        body = self.env._("SLA failed (%(targets)s): escalated.", targets=targets)
+        for user in users:
+            self.activity_schedule("mail.mail_activity_data_warning", user_id=user.id, summary=body)
+        self.message_post(body=body)
+
+    def _on_callback_dissatisfied(self, callback):
+        if self.state in ("done", "closed"):
+            self.sudo().write(
+                {"state": "dispatched", "reschedule_count": self.reschedule_count + 1}
+            )
+            self.message_post(body=self.env._("Customer dissatisfied at callback: reopened."))
+            managers = self.estate_id._cs_managers()
+            for manager in managers:
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=manager.id,
+                    summary=self.env._("Dissatisfied repair customer"),
+                )
