@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html2plaintext
 
 from .cs_property_complaint_category import COMPLAINT_TYPES
 
@@ -144,6 +145,8 @@ class CsPropertyComplaint(models.Model):
     parent_id = fields.Many2one(
         "cs.property.complaint", string="Follows", readonly=True, index="btree_not_null"
     )
+    repair_ids = fields.One2many("cs.property.repair", "complaint_id", string="Service Orders")
+    repair_count = fields.Integer(compute="_compute_repair_count")
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     color = fields.Integer(compute="_compute_color")
 
@@ -158,6 +161,42 @@ class CsPropertyComplaint(models.Model):
         for complaint in self:
             if complaint.partner_id.phone:
                 complaint.phone = complaint.partner_id.phone
+
+    def _compute_repair_count(self):
+        counts = dict(
+            self.env["cs.property.repair"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.repair_count = counts.get(complaint, 0)
+
+    def action_create_repair(self):
+        """A complaint about a fault raises a repair request (报修) for it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.property.repair",
+            "view_mode": "form",
+            "context": {
+                "default_complaint_id": self.id,
+                "default_channel": "complaint",
+                "default_estate_id": self.estate_id.id,
+                "default_unit_id": self.unit_id.id,
+                "default_facility_id": self.facility_id.id,
+                "default_partner_id": self.partner_id.id,
+                "default_description": html2plaintext(self.description or ""),
+            },
+        }
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_repair"
+        )
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"search_default_open": 0}
+        return action
 
     @api.depends("deadline", "state")
     def _compute_is_overdue(self):

@@ -141,6 +141,20 @@ class CsPropertyRepair(models.Model):
         compute="_compute_is_repeat", store=True, index=True, string="Repeat Fault"
     )
     first_time_fix = fields.Boolean(compute="_compute_kpis", store=True, aggregator="bool_and")
+    first_time_fix_rate = fields.Float(
+        string="First-Time Fix (%)",
+        compute="_compute_kpis",
+        store=True,
+        aggregator="avg",
+        help="100 for an order fixed at the first visit, 0 otherwise: averaged in reports.",
+    )
+    satisfaction_score = fields.Float(
+        string="Satisfaction (1-5)",
+        compute="_compute_satisfaction_score",
+        store=True,
+        aggregator="avg",
+        help="Average score of the last callback that reached the customer.",
+    )
     arrival_minutes = fields.Float(compute="_compute_kpis", store=True, aggregator="avg")
     completion_hours = fields.Float(compute="_compute_kpis", store=True, aggregator="avg")
     # money
@@ -226,6 +240,13 @@ class CsPropertyRepair(models.Model):
                 else 0.0
             )
             order.first_time_fix = bool(order.finished_at) and not order.reschedule_count
+            order.first_time_fix_rate = 100.0 if order.first_time_fix else 0.0
+
+    @api.depends("callback_ids.score_average", "callback_ids.reached", "callback_ids.date")
+    def _compute_satisfaction_score(self):
+        for order in self:
+            reached = order.callback_ids.filtered("reached").sorted("date")
+            order.satisfaction_score = reached[-1:].score_average
 
     @api.depends("unit_id", "category_id", "received_at")
     def _compute_is_repeat(self):
@@ -471,6 +492,20 @@ class CsPropertyRepair(models.Model):
         chosen = eligible.sorted(lambda m: (m.last_dispatch_turn, m.sequence, m.id))[0]
         chosen.sudo().last_dispatch_turn = max(members.mapped("last_dispatch_turn")) + 1
         return chosen.user_id
+
+    def action_redispatch(self):
+        """Take the job back from its technician and dispatch it again."""
+        self._check_state(("dispatched",), self.env._("dispatching again"))
+        previous = {order: order.technician_id for order in self}
+        self.write({"state": "new", "technician_id": False})
+        for order in self:
+            order.message_post(
+                body=self.env._(
+                    "Taken back from %(user)s to dispatch again.",
+                    user=previous[order].name,
+                )
+            )
+        return True
 
     # ------------------------------------------------------------ execution
     def action_arrive(self):

@@ -588,3 +588,61 @@ class TestRepairScreens(RepairCase):
             self.user_manager,
             order.activity_ids.filtered(lambda a: a.activity_type_id == warning).user_id,
         )
+
+
+class TestRepairFromComplaintAndKpis(RepairCase):
+    def test_complaint_raises_a_repair(self):
+        complaint = (
+            self.env["cs.property.complaint"]
+            .with_user(self.user_agent)
+            .create(
+                {
+                    "estate_id": self.estate_a.id,
+                    "partner_id": self.owner.id,
+                    "unit_id": self.unit_a101.id,
+                    "complaint_type": "engineering",
+                    "description": "<p>报修三次还在漏水</p>",
+                }
+            )
+        )
+        action = complaint.action_create_repair()
+        form = Form(
+            self.env["cs.property.repair"]
+            .with_user(self.user_agent)
+            .with_context(action["context"])
+        )
+        form.category_id = self.plumbing
+        order = form.save()
+        self.assertEqual(order.complaint_id, complaint)
+        self.assertEqual(order.channel, "complaint")
+        self.assertEqual(order.description, "报修三次还在漏水")
+        self.assertEqual(complaint.repair_count, 1)
+        action = complaint.action_view_repairs()
+        self.assertEqual(self.env["cs.property.repair"].search(action["domain"]), order)
+
+    def test_redispatch_and_kpis(self):
+        order = self._order(received_at="2020-01-01 08:00:00")
+        order.action_dispatch()
+        first = order.technician_id
+        order.action_redispatch()
+        self.assertEqual(order.state, "new")
+        self.assertFalse(order.technician_id)
+        self.assertIn(first.name, order.message_ids[0].body)
+        order.action_dispatch()
+        self.assertNotEqual(order.technician_id, first, "the rotation moves on")
+        with self.assertRefused(UserError, "is not possible now"):
+            self._order().action_redispatch()
+        paid = self._paid_done()
+        self.assertEqual(paid.first_time_fix_rate, 100.0)
+        self.env["cs.property.callback"].create(
+            {
+                "res_model": paid._name,
+                "res_id": paid.id,
+                "partner_id": self.owner.id,
+                "satisfaction": "satisfied",
+                "score_result": 4,
+                "score_timeliness": 5,
+                "score_attitude": 3,
+            }
+        )
+        self.assertAlmostEqual(paid.satisfaction_score, 4.0)
