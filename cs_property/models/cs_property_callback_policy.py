@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
-from odoo.tools.safe_eval import safe_eval
 
 # Knuth's multiplicative hash spreads consecutive ids evenly over 0..9999, so a
 # 20 % sample is really every fifth record on average, and re-running the
@@ -14,14 +12,9 @@ class CsPropertyCallbackPolicy(models.Model):
 
     _name = "cs.property.callback.policy"
     _description = "Callback Policy"
+    _inherit = ["cs.property.policy.mixin"]
     _order = "model_name, sequence, id"
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10)
-    model_id = fields.Many2one("ir.model", string="Applies to", required=True, ondelete="cascade")
-    model_name = fields.Char(related="model_id.model", store=True, index=True)
-    domain = fields.Char(string="Criteria", default="[]")
     sample_rate = fields.Float(
         string="Sampled (%)",
         default=100.0,
@@ -60,13 +53,3 @@ class CsPropertyCallbackPolicy(models.Model):
         if self.sample_rate >= 100:
             return True
         return (record.id * _HASH) % 10000 < self.sample_rate * 100
-
-    def _match(self, records):
-        result = {}
-        remaining = records
-        for policy in self.sorted(lambda p: (p.sequence, p.id)):
-            matched = remaining.filtered_domain(Domain(safe_eval(policy.domain or "[]")))
-            for record in matched:
-                result[record] = policy
-            remaining -= matched
-        return result

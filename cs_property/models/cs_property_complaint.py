@@ -46,42 +46,20 @@ class CsPropertyComplaint(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "cs.property.estate.mixin",
+        "cs.property.ticket.mixin",
         "cs.property.sla.mixin",
         "cs.property.callback.mixin",
     ]
     _order = "received_at desc, id desc"
     _check_company_auto = True
+    _ticket_sequence_code = "cs.property.complaint"
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
     state = fields.Selection(
         STATES, required=True, default="new", tracking=True, index=True, copy=False
     )
     estate_id = fields.Many2one(tracking=True)
-    received_at = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, tracking=True
-    )
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Complainant", required=True, tracking=True, index=True
-    )
-    phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
-    unit_id = fields.Many2one(
-        "cs.property.unit",
-        tracking=True,
-        index=True,
-        domain="[('estate_id', '=', estate_id)]",
-    )
-    building_id = fields.Many2one(
-        related="unit_id.building_id", store=True, index=True, string="Building"
-    )
-    facility_id = fields.Many2one(
-        "cs.property.facility",
-        string="Common Area",
-        tracking=True,
-        domain="[('estate_id', '=', estate_id)]",
-    )
+    partner_id = fields.Many2one(string="Complainant", required=True)
     complaint_type = fields.Selection(
         COMPLAINT_TYPES, string="Class", required=True, tracking=True, index=True
     )
@@ -150,18 +128,9 @@ class CsPropertyComplaint(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     color = fields.Integer(compute="_compute_color")
 
-    _name_company_uniq = models.Constraint(
-        "unique(company_id, name)", "The complaint number must be unique."
-    )
     _state_deadline_idx = models.Index("(estate_id, state, deadline)")
 
     # ------------------------------------------------------------ computes
-    @api.depends("partner_id")
-    def _compute_phone(self):
-        for complaint in self:
-            if complaint.partner_id.phone:
-                complaint.phone = complaint.partner_id.phone
-
     def _compute_repair_count(self):
         counts = dict(
             self.env["cs.property.repair"]._read_group(
@@ -255,23 +224,11 @@ class CsPropertyComplaint(models.Model):
     # ------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self._next_number(vals)
         complaints = super().create(vals_list)
         for complaint in complaints:
             # 首问制: the first receiver follows the complaint whoever handles it
             complaint.message_subscribe(partner_ids=complaint.receiver_id.partner_id.ids)
         return complaints
-
-    def _next_number(self, vals):
-        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-        if vals.get("estate_id"):
-            company = self.env["cs.property.estate"].browse(vals["estate_id"]).company_id
-        return (
-            self.env["ir.sequence"].with_company(company).next_by_code("cs.property.complaint")
-            or "/"
-        )
 
     def write(self, vals):
         if not self.env.context.get("cs_complaint_reopen"):
@@ -286,36 +243,12 @@ class CsPropertyComplaint(models.Model):
                 )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("Complaints are numbered records and cannot be deleted: cancel them.")
-        )
-
-    @api.onchange("unit_id")
-    def _onchange_unit_id(self):
-        if self.unit_id and not self.partner_id:
-            self.partner_id = self.unit_id.primary_contact_id
-
     @api.onchange("category_id")
     def _onchange_category_id(self):
         if self.category_id.team_type and self.estate_id and not self.team_id:
             self.team_id = self.estate_id._team_of_type(self.category_id.team_type)
 
     # ------------------------------------------------------------ guards
-    def _check_state(self, allowed, action):
-        for complaint in self:
-            if complaint.state not in allowed:
-                states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "Complaint %(name)s is “%(state)s”: %(action)s is not possible now.",
-                        name=complaint.name,
-                        state=states[complaint.state],
-                        action=action,
-                    )
-                )
-
     def _require(self, field_names, action):
         for complaint in self:
             missing = [

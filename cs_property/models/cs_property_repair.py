@@ -40,41 +40,26 @@ class CsPropertyRepair(models.Model):
     """A repair request and its service order (报修 / 服务单), 002 5.2, 003 ch.2."""
 
     _name = "cs.property.repair"
-    _description = "Repair Order"
+    _description = "Service Order"
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
         "cs.property.estate.mixin",
+        "cs.property.ticket.mixin",
         "cs.property.sla.mixin",
         "cs.property.callback.mixin",
     ]
     _order = "received_at desc, id desc"
     _check_company_auto = True
+    _ticket_sequence_code = "cs.property.repair"
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
-    )
     state = fields.Selection(
         STATES, required=True, default="new", tracking=True, index=True, copy=False
     )
     estate_id = fields.Many2one(tracking=True)
-    received_at = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, tracking=True
-    )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     complaint_id = fields.Many2one(
         "cs.property.complaint", string="Complaint", index="btree_not_null", copy=False
-    )
-    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
-    phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
-    unit_id = fields.Many2one(
-        "cs.property.unit", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
-    )
-    facility_id = fields.Many2one(
-        "cs.property.facility",
-        string="Common Area",
-        tracking=True,
-        domain="[('estate_id', '=', estate_id)]",
     )
     category_id = fields.Many2one(
         "cs.property.repair.category", required=True, tracking=True, index=True
@@ -166,18 +151,9 @@ class CsPropertyRepair(models.Model):
     payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment")
     cancel_reason = fields.Char(copy=False)
 
-    _name_company_uniq = models.Constraint(
-        "unique(company_id, name)", "The service order number must be unique."
-    )
     _repeat_idx = models.Index("(unit_id, category_id, finished_at)")
 
     # ------------------------------------------------------------ computes
-    @api.depends("partner_id")
-    def _compute_phone(self):
-        for order in self:
-            if order.partner_id.phone:
-                order.phone = order.partner_id.phone
-
     @api.depends("unit_id.warranty_start_date", "category_id.warranty_months", "received_at")
     def _compute_in_warranty(self):
         for order in self:
@@ -357,14 +333,6 @@ class CsPropertyRepair(models.Model):
     # ------------------------------------------------------------ ORM
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                estate = self.env["cs.property.estate"].browse(vals.get("estate_id"))
-                company = estate.company_id or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("cs.property.repair")
-                    or "/"
-                )
         orders = super().create(vals_list)
         for order in orders:
             order.message_subscribe(partner_ids=order.create_uid.partner_id.ids)
@@ -376,36 +344,11 @@ class CsPropertyRepair(models.Model):
             self.filtered("invoice_id")._check_not_invoiced()
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("Service orders are numbered forms and cannot be deleted: cancel them.")
-        )
-
-    @api.onchange("unit_id")
-    def _onchange_unit_id(self):
-        if self.unit_id and not self.partner_id:
-            self.partner_id = self.unit_id.primary_contact_id
-
     @api.onchange("category_id", "charge_to")
     def _onchange_category_id(self):
         product = self.category_id.product_id
         if product and self.charge_to != "none" and not self.line_ids:
             self.line_ids = [Command.create({"product_id": product.id})]
-
-    # ------------------------------------------------------------ guards
-    def _check_state(self, allowed, action):
-        for order in self:
-            if order.state not in allowed:
-                states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "Service order %(name)s is “%(state)s”: %(action)s is not possible now.",
-                        name=order.name,
-                        state=states[order.state],
-                        action=action,
-                    )
-                )
 
     # ------------------------------------------------------------ consent
     def action_consent_given(self):

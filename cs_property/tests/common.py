@@ -98,6 +98,21 @@ class CsPropertyCase(TransactionCase):
             yield caught
         self.assertRegex(str(caught.exception), pattern)
 
+    def assertListQueriesFlat(self, records, field_names, user, queries):
+        """Reading a list view of 8 rows or of all ``records`` costs the same
+        ``queries``: nothing is fetched per row."""
+        Model = self.env[records._name].with_user(user)
+
+        def read_list(subset):
+            self.env.invalidate_all()
+            Model.browse(subset.ids).web_read({name: {} for name in field_names})
+
+        read_list(records[:8])  # warm the ormcache
+        with self.assertQueryCount(queries):
+            read_list(records[:8])
+        with self.assertQueryCount(queries):
+            read_list(records)
+
     @classmethod
     def _unit(cls, building, name, floor, area, **vals):
         return cls.env["cs.property.unit"].create(

@@ -74,3 +74,7 @@ class TestCallbackPolicy(ComplaintCase):
         self.assertIn(line, Line.search([("is_overdue", "=", True)]))
         self.assertNotIn(line, Line.search([("is_overdue", "=", False)]))
         self.assertTrue(line.is_overdue)
+
+    def test_callback_policy_criteria_must_be_valid(self):
+        with self.assertRefused(ValidationError, "criteria are not a valid domain"):
+            self.policy.domain = "[('nope', '=', 1)]"

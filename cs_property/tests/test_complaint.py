@@ -340,14 +340,4 @@ class TestComplaintAccessAndViews(ComplaintCase):
             "is_overdue",
             "sla_failed",
         ]
-        Complaint = self.env["cs.property.complaint"].with_user(self.user_agent)
-
-        def read_list(records):
-            self.env.invalidate_all()
-            Complaint.browse(records.ids).web_read({name: {} for name in fields_list})
-
-        read_list(complaints[:8])
-        with self.assertQueryCount(8) as _few:
-            read_list(complaints[:8])
-        with self.assertQueryCount(8):
-            read_list(complaints)
+        self.assertListQueriesFlat(complaints, fields_list, self.user_agent, 8)

@@ -537,17 +537,7 @@ class TestRepairService(RepairCase):
             "state",
             "sla_failed",
         ]
-        Repair = self.env["cs.property.repair"].with_user(self.user_agent)
-
-        def read_list(records):
-            self.env.invalidate_all()
-            Repair.browse(records.ids).web_read({name: {} for name in fields_list})
-
-        read_list(orders[:8])
-        with self.assertQueryCount(9):
-            read_list(orders[:8])
-        with self.assertQueryCount(9):
-            read_list(orders)
+        self.assertListQueriesFlat(orders, fields_list, self.user_agent, 9)
 
 
 class TestRepairScreens(RepairCase):

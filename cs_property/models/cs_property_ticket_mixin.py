@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CsPropertyTicketMixin(models.AbstractModel):
+    """A numbered form raised for a customer about a unit or a common area
+    (complaints, service orders, rework orders…).
+
+    Gives the gap-free number (from the sequence ``_ticket_sequence_code``),
+    the reception time, customer and phone, the location, the state guard used
+    by every ``action_*`` button, and the rule that numbered forms are
+    cancelled, never deleted.
+    """
+
+    _name = "cs.property.ticket.mixin"
+    _description = "Numbered Customer Ticket"
+    _ticket_sequence_code = None
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    received_at = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, tracking=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
+    phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
+    unit_id = fields.Many2one(
+        "cs.property.unit", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
+    )
+    building_id = fields.Many2one(
+        related="unit_id.building_id", store=True, index=True, string="Building"
+    )
+    facility_id = fields.Many2one(
+        "cs.property.facility",
+        string="Common Area",
+        tracking=True,
+        domain="[('estate_id', '=', estate_id)]",
+    )
+
+    _name_company_uniq = models.Constraint(
+        "unique(company_id, name)", "The number of a form must be unique in its company."
+    )
+
+    def _ticket_label(self):
+        """The model's name in the user's language, for messages."""
+        return self.env["ir.model"]._get(self._name).name
+
+    @api.depends("partner_id")
+    def _compute_phone(self):
+        for ticket in self:
+            if ticket.partner_id.phone:
+                ticket.phone = ticket.partner_id.phone
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self._next_ticket_number(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _next_ticket_number(self, vals):
+        estate = self.env["cs.property.estate"].browse(vals.get("estate_id"))
+        company = estate.company_id or self.env.company
+        return (
+            self.env["ir.sequence"].with_company(company).next_by_code(self._ticket_sequence_code)
+            or "/"
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "%(forms)s are numbered forms and cannot be deleted: cancel them.",
+                forms=self._ticket_label(),
+            )
+        )
+
+    @api.onchange("unit_id")
+    def _onchange_unit_id(self):
+        if self.unit_id and not self.partner_id:
+            self.partner_id = self.unit_id.primary_contact_id
+
+    def _check_state(self, allowed, action):
+        """Guard of the workflow buttons: ``action`` is only possible in ``allowed``."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for ticket in self:
+            if ticket.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(form)s %(name)s is “%(state)s”: %(action)s is not possible now.",
+                        form=self._ticket_label(),
+                        name=ticket.name,
+                        state=states[ticket.state],
+                        action=action,
+                    )
+                )
