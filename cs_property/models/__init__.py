@@ -8,6 +8,7 @@ from . import cs_property_skill
 from . import cs_property_team
 from . import cs_property_team_member
 from . import cs_property_ticket_mixin
+from . import cs_property_document_mixin
 from . import cs_property_policy_mixin
 from . import cs_property_sla_policy
 from . import cs_property_sla_target

@@ -16,13 +16,10 @@ class CsPropertyCallback(models.Model):
 
     _name = "cs.property.callback"
     _description = "Callback"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cs.property.document.mixin"]
     _order = "date desc, id desc"
 
-    res_model = fields.Char(string="Document Model", required=True, index=True, readonly=True)
-    res_id = fields.Many2oneReference(
-        string="Document", model_field="res_model", required=True, index=True
-    )
+    res_model = fields.Char(readonly=True)
     record_name = fields.Char(compute="_compute_record_name", string="About")
     estate_id = fields.Many2one(
         "cs.property.estate", index=True, compute="_compute_location", store=True, precompute=True
@@ -70,23 +67,17 @@ class CsPropertyCallback(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_location(self):
         """Estate and company come from the record called about, for record rules."""
-        for callback in self:
-            record = (
-                self.env[callback.res_model].browse(callback.res_id)
-                if callback.res_model and callback.res_id
-                else None
-            )
-            callback.estate_id = record.estate_id if record else False
-            callback.company_id = record.company_id if record else self.env.company
+        self.estate_id = False
+        self.company_id = self.env.company
+        for document, callbacks in self._group_by_document().items():
+            callbacks.estate_id = document.estate_id
+            callbacks.company_id = document.company_id
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
-        for callback in self:
-            callback.record_name = (
-                self.env[callback.res_model].browse(callback.res_id).display_name
-                if callback.res_model and callback.res_id
-                else False
-            )
+        self.record_name = False
+        for document, callbacks in self._group_by_document().items():
+            callbacks.record_name = document.display_name
 
     @api.constrains("score_result", "score_timeliness", "score_attitude", "reached", "satisfaction")
     def _check_scores(self):
@@ -107,18 +98,17 @@ class CsPropertyCallback(models.Model):
                     )
                 )
 
-    def _record(self):
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
-
     @api.model_create_multi
     def create(self, vals_list):
         callbacks = super().create(vals_list)
-        for callback in callbacks:
-            callback._record()._callback_logged(callback)
+        for document, logged in callbacks._group_by_document().items():
+            for callback in logged:
+                document._callback_logged(callback)
         return callbacks
 
     def _process_dissatisfaction(self):
         """Called by the automation rule on dissatisfied callbacks."""
-        for callback in self.filtered("is_dissatisfied"):
-            callback._record()._on_callback_dissatisfied(callback)
+        dissatisfied = self.filtered("is_dissatisfied")
+        for document, callbacks in dissatisfied._group_by_document().items():
+            for callback in callbacks:
+                document._on_callback_dissatisfied(callback)

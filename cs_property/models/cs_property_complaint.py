@@ -45,13 +45,10 @@ class CsPropertyComplaint(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
-        "cs.property.estate.mixin",
         "cs.property.ticket.mixin",
         "cs.property.sla.mixin",
         "cs.property.callback.mixin",
     ]
-    _order = "received_at desc, id desc"
-    _check_company_auto = True
     _ticket_sequence_code = "cs.property.complaint"
 
     state = fields.Selection(

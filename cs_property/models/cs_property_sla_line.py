@@ -70,12 +70,9 @@ class CsPropertySlaLine(models.Model):
 
     _name = "cs.property.sla.line"
     _description = "SLA Line"
+    _inherit = ["cs.property.document.mixin"]
     _order = "deadline, id"
 
-    res_model = fields.Char(string="Document Model", required=True, index=True)
-    res_id = fields.Many2oneReference(
-        string="Document", model_field="res_model", required=True, index=True
-    )
     policy_id = fields.Many2one("cs.property.sla.policy", required=True, ondelete="restrict")
     target_id = fields.Many2one("cs.property.sla.target", required=True, ondelete="restrict")
     name = fields.Char(related="target_id.name")
@@ -93,8 +90,6 @@ class CsPropertySlaLine(models.Model):
         help="0: none; 1: team leader told of the breach; 2: CS manager."
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
-
-    _res_idx = models.Index("(res_model, res_id)")
 
     @api.depends("deadline", "status")
     def _compute_is_overdue(self):
@@ -118,15 +113,12 @@ class CsPropertySlaLine(models.Model):
 
     @api.depends("res_model", "res_id", "name")
     def _compute_display_name(self):
-        for line in self:
-            record = self.env[line.res_model].browse(line.res_id) if line.res_model else None
-            line.display_name = (
-                f"{record.display_name}: {line.name}" if record else (line.name or "")
-            )
-
-    def _record(self):
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
+        self.display_name = False
+        for document, lines in self._group_by_document().items():
+            for line in lines:
+                line.display_name = f"{document.display_name}: {line.name}"
+        for line in self.filtered(lambda ln: not ln.display_name):
+            line.display_name = line.name or ""
 
     # ------------------------------------------------------------ clock moves
     @api.model
@@ -230,9 +222,8 @@ class CsPropertySlaLine(models.Model):
     def _sla_warn(self):
         """Pre-breach warning: an activity for the responsible person."""
         lines = self.filtered(lambda ln: ln.status == "running" and not ln.warned)
-        for model, model_lines in lines.grouped("res_model").items():
-            for res_id, record_lines in model_lines.grouped("res_id").items():
-                self.env[model].browse(res_id)._sla_notify_warning(record_lines)
+        for document, document_lines in lines._group_by_document().items():
+            document._sla_notify_warning(document_lines)
         lines.warned = True
 
     def _sla_escalate(self, level):
@@ -242,9 +233,8 @@ class CsPropertySlaLine(models.Model):
         )
         now = fields.Datetime.now()
         lines.filtered(lambda ln: ln.status == "running" and ln.deadline <= now).status = "failed"
-        for model, model_lines in lines.grouped("res_model").items():
-            for res_id, record_lines in model_lines.grouped("res_id").items():
-                self.env[model].browse(res_id)._sla_notify_escalation(record_lines, level)
+        for document, document_lines in lines._group_by_document().items():
+            document._sla_notify_escalation(document_lines, level)
         lines.escalation_level = level
 
 

@@ -3,8 +3,8 @@ from odoo.exceptions import UserError
 
 
 class CsPropertyTicketMixin(models.AbstractModel):
-    """A numbered form raised for a customer about a unit or a common area
-    (complaints, service orders, rework orders…).
+    """A numbered form raised for a customer about a unit or a common area of
+    an estate (complaints, service orders, rework orders…).
 
     Gives the gap-free number (from the sequence ``_ticket_sequence_code``),
     the reception time, customer and phone, the location, the state guard used
@@ -14,6 +14,9 @@ class CsPropertyTicketMixin(models.AbstractModel):
 
     _name = "cs.property.ticket.mixin"
     _description = "Numbered Customer Ticket"
+    _inherit = ["cs.property.estate.mixin"]
+    _order = "received_at desc, id desc"
+    _check_company_auto = True
     _ticket_sequence_code = None
 
     name = fields.Char(

@@ -78,3 +78,30 @@ class TestCallbackPolicy(ComplaintCase):
     def test_callback_policy_criteria_must_be_valid(self):
         with self.assertRefused(ValidationError, "criteria are not a valid domain"):
             self.policy.domain = "[('nope', '=', 1)]"
+
+    def test_documents_are_read_in_batch(self):
+        complaints = self.env["cs.property.complaint"].browse([self._new().id for _ in range(20)])
+        callbacks = self.env["cs.property.callback"].create(
+            [
+                {
+                    "res_model": c._name,
+                    "res_id": c.id,
+                    "partner_id": self.owner.id,
+                    "satisfaction": "satisfied",
+                }
+                for c in complaints
+            ]
+        )
+        self.assertEqual(callbacks.estate_id, self.estate_a)
+        lines = complaints.sudo().sla_line_ids
+
+        def read(few):
+            self.env.invalidate_all()
+            callbacks[:few].mapped("record_name")
+            lines[: few * 2].mapped("display_name")
+
+        read(3)
+        with self.assertQueryCount(6):
+            read(3)
+        with self.assertQueryCount(6):
+            read(20)

@@ -139,6 +139,8 @@ class TestWarrantyAndPayer(RepairCase):
             order.charge_to = "customer"
         with self.assertRefused(ValidationError, "say where the fault is"):
             self._order(unit_id=False)
+        with self.assertRefused(ValidationError, "a paid order needs the customer"):
+            self._order(partner_id=False)
 
     def test_developer_charge_back(self):
         order = self._order(received_at="2022-01-10 08:00:00", charge_to="developer")
@@ -168,6 +170,8 @@ class TestWarrantyAndPayer(RepairCase):
                 }
             )
             emergency.action_done()
+        with self.assertRefused(UserError, "does not wait for consent"):
+            self._order(received_at="2020-01-01 08:00:00").action_consent_given()
         refused = self._order()
         refused.action_consent_refused()
         self.assertEqual(refused.state, "cancelled")
