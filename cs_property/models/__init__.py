@@ -1,4 +1,6 @@
 from . import cs_property_estate_mixin
+from . import cs_property_workflow_mixin
+from . import mail_activity
 from . import cs_property_estate
 from . import cs_property_building
 from . import cs_property_unit

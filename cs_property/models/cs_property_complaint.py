@@ -52,7 +52,13 @@ class CsPropertyComplaint(models.Model):
     _ticket_sequence_code = "cs.property.complaint"
 
     state = fields.Selection(
-        STATES, required=True, default="new", tracking=True, index=True, copy=False
+        STATES,
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_read_group_all_states",
     )
     estate_id = fields.Many2one(tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
@@ -285,9 +291,9 @@ class CsPropertyComplaint(models.Model):
                 )
         now = fields.Datetime.now()
         for complaint in self:
-            complaint.write(
+            complaint._set_state(
+                "assessed",
                 {
-                    "state": "assessed",
                     "is_reasonable": True,
                     "deadline_communicated_at": complaint.deadline_communicated_at or now,
                     "user_id": complaint.user_id.id or complaint.team_id.leader_id.id,
@@ -303,13 +309,13 @@ class CsPropertyComplaint(models.Model):
         action = self.env._("closing as unreasonable")
         self._check_state(("new", "assessed"), action)
         self._require(("explanation",), action)
-        self.write({"state": "closed", "is_reasonable": False, "closed_at": fields.Datetime.now()})
+        self._set_state("closed", {"is_reasonable": False, "closed_at": fields.Datetime.now()})
 
     def action_propose(self):
         action = self.env._("proposing a solution")
         self._check_state(("assessed",), action)
         self._require(("solution",), action)
-        self.write({"state": "proposed", "proposed_by_id": self.env.uid})
+        self._set_state("proposed", {"proposed_by_id": self.env.uid})
         for complaint in self:
             leader = complaint.team_id.leader_id
             if leader and leader != self.env.user:
@@ -339,9 +345,9 @@ class CsPropertyComplaint(models.Model):
                         team=complaint.team_id.display_name,
                     )
                 )
-        self.write(
+        self._set_state(
+            "approved",
             {
-                "state": "approved",
                 "approved_by_id": self.env.uid,
                 "approved_at": fields.Datetime.now(),
             }
@@ -357,7 +363,7 @@ class CsPropertyComplaint(models.Model):
                         name=complaint.name,
                     )
                 )
-        self.write({"state": "assessed"})
+        self._set_state("assessed")
         for complaint in self:
             complaint.message_post(
                 body=self.env._(
@@ -368,7 +374,7 @@ class CsPropertyComplaint(models.Model):
     def action_start(self):
         """CS agreed the approved solution with the customer: implementation starts."""
         self._check_state(("approved",), self.env._("starting the work"))
-        self.write({"state": "in_progress", "customer_agreed_at": fields.Datetime.now()})
+        self._set_state("in_progress", {"customer_agreed_at": fields.Datetime.now()})
 
     def action_done(self):
         """Implemented and accepted by the customer (signature or recorded call)."""
@@ -383,17 +389,17 @@ class CsPropertyComplaint(models.Model):
                         name=complaint.name,
                     )
                 )
-        self.write({"state": "done", "resolved_at": fields.Datetime.now()})
+        self._set_state("done", {"resolved_at": fields.Datetime.now()})
 
     def action_close(self):
         self._check_state(("done",), self.env._("closing"))
         self._callback_check_before_close()
-        self.write({"state": "closed", "closed_at": fields.Datetime.now()})
+        self._set_state("closed", {"closed_at": fields.Datetime.now()})
 
     def action_cancel(self):
         """Duplicates and mistakes: the number stays, marked cancelled."""
         self._check_state(("new",), self.env._("cancelling"))
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
 
     def action_reopen(self):
         """Reopen within the grace window, or open a new complaint that follows it."""
@@ -427,9 +433,9 @@ class CsPropertyComplaint(models.Model):
 
     def _reopen(self):
         for complaint in self:
-            complaint.with_context(cs_complaint_reopen=True).write(
+            complaint.with_context(cs_complaint_reopen=True)._set_state(
+                "assessed",
                 {
-                    "state": "assessed",
                     "reopen_count": complaint.reopen_count + 1,
                     "closed_at": False,
                     "resolved_at": False,

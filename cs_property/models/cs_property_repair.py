@@ -51,7 +51,13 @@ class CsPropertyRepair(models.Model):
     _ticket_sequence_code = "cs.property.repair"
 
     state = fields.Selection(
-        STATES, required=True, default="new", tracking=True, index=True, copy=False
+        STATES,
+        required=True,
+        default="new",
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_read_group_all_states",
     )
     estate_id = fields.Many2one(tracking=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone")
@@ -360,13 +366,14 @@ class CsPropertyRepair(models.Model):
     def action_consent_refused(self):
         """The customer does not accept the quote: the order closes without work."""
         self._check_state(("new", "dispatched"), self.env._("recording a refusal"))
-        self.write(
+        self._set_state(
+            "cancelled",
             {
                 "consent_state": "refused",
-                "state": "cancelled",
                 "cancel_reason": self.env._("Customer refused the quote"),
-            }
+            },
         )
+        return True
 
     # ------------------------------------------------------------ dispatch
     def action_dispatch(self):
@@ -390,12 +397,9 @@ class CsPropertyRepair(models.Model):
                         skill=order.category_id.skill_id.name or "-",
                     )
                 )
-            order.write(
-                {
-                    "technician_id": technician.id,
-                    "state": "dispatched",
-                    "dispatched_at": fields.Datetime.now(),
-                }
+            order._set_state(
+                "dispatched",
+                {"technician_id": technician.id, "dispatched_at": fields.Datetime.now()},
             )
             order.message_subscribe(partner_ids=technician.partner_id.ids)
             order.activity_schedule(
@@ -437,7 +441,7 @@ class CsPropertyRepair(models.Model):
         """Take the job back from its technician and dispatch it again."""
         self._check_state(("dispatched",), self.env._("dispatching again"))
         previous = {order: order.technician_id for order in self}
-        self.write({"state": "new", "technician_id": False})
+        self._set_state("new", {"technician_id": False})
         for order in self:
             order.message_post(
                 body=self.env._(
@@ -459,7 +463,7 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
-        self.write({"state": "in_progress", "arrived_at": fields.Datetime.now()})
+        self._set_state("in_progress", {"arrived_at": fields.Datetime.now()})
 
     def action_done(self):
         """Finished and signed off by the customer (emergencies: paperwork after)."""
@@ -489,7 +493,7 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
-        self.write({"state": "done", "finished_at": fields.Datetime.now()})
+        self._set_state("done", {"finished_at": fields.Datetime.now()})
 
     def action_open_reschedule(self):
         self.ensure_one()
@@ -502,9 +506,9 @@ class CsPropertyRepair(models.Model):
     def _reschedule(self, appointment_start, reason):
         self._check_state(("new", "dispatched", "in_progress"), self.env._("rescheduling"))
         for order in self:
-            order.write(
+            order._set_state(
+                "dispatched" if order.technician_id else "new",
                 {
-                    "state": "dispatched" if order.technician_id else "new",
                     "appointment_start": appointment_start,
                     "appointment_end": False,
                     "reschedule_count": order.reschedule_count + 1,
@@ -524,7 +528,7 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
-        self.write({"state": "closed"})
+        self._set_state("closed")
 
     def action_cancel(self):
         self._check_state(("new", "dispatched", "in_progress", "done"), self.env._("cancelling"))
@@ -541,7 +545,7 @@ class CsPropertyRepair(models.Model):
                 )
             if invoice.state == "draft":
                 invoice.sudo().button_cancel()
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
 
     # ------------------------------------------------------------ invoicing
     def action_create_invoice(self):
@@ -645,8 +649,8 @@ class CsPropertyRepair(models.Model):
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):
-            self.sudo().write(
-                {"state": "dispatched", "reschedule_count": self.reschedule_count + 1}
+            self.sudo()._set_state(
+                "dispatched", {"reschedule_count": self.reschedule_count + 1}
             )
             self.message_post(body=self.env._("Customer dissatisfied at callback: reopened."))
             managers = self.estate_id._cs_managers()

@@ -14,7 +14,7 @@ class CsPropertyTicketMixin(models.AbstractModel):
 
     _name = "cs.property.ticket.mixin"
     _description = "Numbered Customer Ticket"
-    _inherit = ["cs.property.estate.mixin"]
+    _inherit = ["cs.property.estate.mixin", "cs.property.workflow.mixin"]
     _order = "received_at desc, id desc"
     _check_company_auto = True
     _ticket_sequence_code = None
@@ -86,7 +86,6 @@ class CsPropertyTicketMixin(models.AbstractModel):
 
     def _check_state(self, allowed, action):
         """Guard of the workflow buttons: ``action`` is only possible in ``allowed``."""
-        states = dict(self._fields["state"]._description_selection(self.env))
         for ticket in self:
             if ticket.state not in allowed:
                 raise UserError(
@@ -94,7 +93,7 @@ class CsPropertyTicketMixin(models.AbstractModel):
                         "%(form)s %(name)s is “%(state)s”: %(action)s is not possible now.",
                         form=self._ticket_label(),
                         name=ticket.name,
-                        state=states[ticket.state],
+                        state=ticket._state_label(ticket.state),
                         action=action,
                     )
                 )

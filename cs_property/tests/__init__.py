@@ -7,3 +7,4 @@ from . import test_sla
 from . import test_complaint
 from . import test_callback
 from . import test_repair
+from . import test_workflow

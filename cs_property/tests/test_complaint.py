@@ -217,7 +217,7 @@ class TestComplaintWorkflow(ComplaintCase):
             complaint.action_reopen()
         self.assertEqual(complaint.state, "assessed")
         self.assertEqual(complaint.reopen_count, 1)
-        complaint.write({"state": "closed", "closed_at": "2026-01-21 10:00:00"})
+        complaint._set_state("closed", {"closed_at": "2026-01-21 10:00:00"})
         with freeze_time("2026-03-01 10:00:00"):
             action = complaint.action_reopen()
         follower = self.env["cs.property.complaint"].browse(action["res_id"])
