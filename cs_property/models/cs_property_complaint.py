@@ -297,11 +297,12 @@ class CsPropertyComplaint(models.Model):
                     "is_reasonable": True,
                     "deadline_communicated_at": complaint.deadline_communicated_at or now,
                     "user_id": complaint.user_id.id or complaint.team_id.leader_id.id,
-                }
+                },
             )
+        self._activity_step_done("assess")
         self._notify_responsible_team()
         self.filtered(lambda c: c.severity == "major")._escalate_to_managers(
-            self.env._("Major complaint: the CS manager follows it.")
+            "major", lambda r: r.env._("Major complaint: the CS manager follows it.")
         )
 
     def action_close_unreasonable(self):
@@ -316,14 +317,12 @@ class CsPropertyComplaint(models.Model):
         self._check_state(("assessed",), action)
         self._require(("solution",), action)
         self._set_state("proposed", {"proposed_by_id": self.env.uid})
-        for complaint in self:
-            leader = complaint.team_id.leader_id
-            if leader and leader != self.env.user:
-                complaint.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=leader.id,
-                    summary=self.env._("Approve the proposed solution"),
-                )
+        # whoever proposed cannot approve: their own leader does, else the CS managers
+        self._activity_step(
+            "approve",
+            lambda r: (r.team_id.leader_id - r.proposed_by_id) or r.estate_id._cs_managers(),
+            lambda r: r.env._("Approve the proposed solution"),
+        )
 
     def action_approve(self):
         self._check_state(("proposed",), self.env._("approval"))
@@ -350,7 +349,14 @@ class CsPropertyComplaint(models.Model):
             {
                 "approved_by_id": self.env.uid,
                 "approved_at": fields.Datetime.now(),
-            }
+            },
+        )
+        self._activity_step_done("approve")
+        # CS agrees the approved solution with the customer (first receiver)
+        self._activity_step(
+            "agree",
+            lambda r: r.receiver_id,
+            lambda r: r.env._("Agree the approved solution with the customer"),
         )
 
     def action_send_back(self):
@@ -364,17 +370,19 @@ class CsPropertyComplaint(models.Model):
                     )
                 )
         self._set_state("assessed")
+        self._activity_step_done("approve")
+        user_name = self.env.user.name
         for complaint in self:
-            complaint.message_post(
-                body=self.env._(
-                    "Solution sent back for rework by %(user)s.", user=self.env.user.name
-                )
+            complaint._post_note_for(
+                complaint.proposed_by_id,
+                lambda r: r.env._("Solution sent back for rework by %(user)s.", user=user_name),
             )
 
     def action_start(self):
         """CS agreed the approved solution with the customer: implementation starts."""
         self._check_state(("approved",), self.env._("starting the work"))
         self._set_state("in_progress", {"customer_agreed_at": fields.Datetime.now()})
+        self._activity_step_done("agree")
 
     def action_done(self):
         """Implemented and accepted by the customer (signature or recorded call)."""
@@ -390,6 +398,7 @@ class CsPropertyComplaint(models.Model):
                     )
                 )
         self._set_state("done", {"resolved_at": fields.Datetime.now()})
+        self._activity_step_done("handle")
 
     def action_close(self):
         self._check_state(("done",), self.env._("closing"))
@@ -431,7 +440,7 @@ class CsPropertyComplaint(models.Model):
             days=days
         )
 
-    def _reopen(self):
+    def _reopen(self, callback=None):
         for complaint in self:
             complaint.with_context(cs_complaint_reopen=True)._set_state(
                 "assessed",
@@ -439,76 +448,102 @@ class CsPropertyComplaint(models.Model):
                     "reopen_count": complaint.reopen_count + 1,
                     "closed_at": False,
                     "resolved_at": False,
-                    "callback_required": False,
                     "acceptance_method": False,
                     "signature": False,
-                }
+                },
             )
-        self._escalate_to_managers(self.env._("Complaint reopened: the customer is not satisfied."))
+        # the fix needs its own callback, until the customer is satisfied
+        self.with_context(cs_complaint_reopen=True)._callback_reset(callback)
+        self._notify_responsible_team()
+        self._escalate_to_managers(
+            "reopened", lambda r: r.env._("Complaint reopened: the customer is not satisfied.")
+        )
 
     # ------------------------------------------------------------ notifications
     def _notify_responsible_team(self):
-        """Route to the team: its leader gets an activity and follows the complaint."""
-        for complaint in self.filtered("team_id"):
+        """Route to the team: its leader follows the complaint and gets the
+        step at hand (assess a new complaint, handle an assessed one)."""
+        routed = self.filtered("team_id")
+        for complaint in routed:
             users = complaint.team_id.leader_id | complaint.user_id
             complaint.message_subscribe(partner_ids=users.partner_id.ids)
-            for user in users:
-                complaint.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    date_deadline=fields.Date.context_today(complaint, complaint.deadline)
-                    if complaint.deadline
-                    else fields.Date.context_today(complaint),
-                    summary=self.env._("Handle complaint %(name)s", name=complaint.name),
-                )
+        new = routed.filtered(lambda c: c.state == "new")
+        new._activity_step(
+            "assess",
+            lambda r: r.team_id.leader_id or r.receiver_id,
+            lambda r: r.env._("Assess complaint %(name)s", name=r.name),
+        )
+        (routed - new)._activity_step(
+            "handle",
+            lambda r: r.team_id.leader_id | r.user_id,
+            lambda r: r.env._("Handle complaint %(name)s", name=r.name),
+            deadline=lambda r: r.deadline and fields.Date.context_today(r, r.deadline),
+        )
 
-    def _escalate_to_managers(self, reason):
+    def _escalate_to_managers(self, step, render, activity_type="mail.mail_activity_data_todo"):
+        """The estate's CS managers follow the complaint: an activity for
+        ``step`` and a note, each in the managers' language."""
         for complaint in self:
             managers = complaint.estate_id._cs_managers()
             complaint.message_subscribe(partner_ids=managers.partner_id.ids)
-            for manager in managers:
-                complaint.activity_schedule(
-                    "mail.mail_activity_data_todo", user_id=manager.id, summary=reason
-                )
-            complaint.message_post(body=reason)
+            complaint._activity_step(
+                step, managers, render, activity_type=activity_type, replace=False
+            )
+            complaint._post_note_for(managers, render)
 
     # ------------------------------------------------------------ mixin hooks
     def _sla_start_datetime(self):
         return self.received_at
 
+    def _sla_replan_fields(self):
+        return ("severity", "complaint_type", "category_id")
+
     def _sla_notify_warning(self, lines):
         users = self.user_id | self.team_id.leader_id | self.receiver_id
-        for user in users:
-            self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                user_id=user.id,
-                summary=self.env._(
-                    "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+        for target in lines.target_id:
+            self._activity_step(
+                f"sla_warning:{target.id}",
+                users,
+                lambda r, t=target: r.env._(
+                    "SLA about to fail: %(targets)s", targets=t.with_context(lang=r.env.lang).name
                 ),
+                activity_type="mail.mail_activity_data_warning",
+                replace=False,
             )
 
     def _sla_notify_escalation(self, lines, level):
-        targets = ", ".join(lines.mapped("name"))
-        if level <= 1:
-            users = self.team_id.leader_id or self.receiver_id
-            body = self.env._(
-                "SLA failed (%(targets)s): escalated to the team leader.", targets=targets
-            )
-            for user in users:
-                self.activity_schedule(
-                    "mail.mail_activity_data_warning", user_id=user.id, summary=body
+        for target in lines.target_id:
+            step = f"sla_escalation:{target.id}"
+            if level <= 1:
+                users = self.team_id.leader_id or self.receiver_id
+
+                def render(r, t=target):
+                    return r.env._(
+                        "SLA failed (%(targets)s): escalated to the team leader.",
+                        targets=t.with_context(lang=r.env.lang).name,
+                    )
+
+                self._activity_step(
+                    step,
+                    users,
+                    render,
+                    activity_type="mail.mail_activity_data_warning",
+                    replace=False,
                 )
-            self.message_post(body=body)
-        else:
-            self._escalate_to_managers(
-                self.env._(
-                    "SLA failed (%(targets)s): escalated to the CS manager.", targets=targets
+                self._post_note_for(users, render)
+            else:
+                self._escalate_to_managers(
+                    step,
+                    lambda r, t=target: r.env._(
+                        "SLA failed (%(targets)s): escalated to the CS manager.",
+                        targets=t.with_context(lang=r.env.lang).name,
+                    ),
+                    activity_type="mail.mail_activity_data_warning",
                 )
-            )
 
     def _callback_responsible(self):
         return self.receiver_id
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):
-            self._reopen()
+            self._reopen(callback)

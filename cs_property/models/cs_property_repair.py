@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.tools import formatLang
 
 STATES = [
     ("new", "Received"),
@@ -104,9 +105,23 @@ class CsPropertyRepair(models.Model):
         CONSENT, compute="_compute_consent_state", store=True, readonly=False, tracking=True
     )
     consent_at = fields.Datetime(readonly=True, copy=False)
+    consent_amount = fields.Monetary(
+        string="Amount Consented",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Total the customer consented to; charges above it need a new consent.",
+    )
     # dispatch and execution
     team_id = fields.Many2one(
-        "cs.property.team", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
+        "cs.property.team",
+        tracking=True,
+        index=True,
+        domain="[('estate_id', '=', estate_id)]",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     technician_id = fields.Many2one(
         "res.users", tracking=True, index=True, domain="[('share', '=', False)]"
@@ -190,13 +205,30 @@ class CsPropertyRepair(models.Model):
             else:
                 order.payer_id = False
 
-    @api.depends("charge_to")
+    @api.depends("charge_to", "amount_total", "consent_amount")
     def _compute_consent_state(self):
         for order in self:
             if order.charge_to != "customer":
                 order.consent_state = "not_needed"
             elif order.consent_state in (False, "not_needed"):
                 order.consent_state = "pending"
+            elif (
+                order.consent_state == "given"
+                and order.currency_id.compare_amounts(order.amount_total, order.consent_amount) > 0
+            ):
+                # the charges grew beyond what the customer accepted: ask again
+                order.consent_state = "pending"
+
+    @api.depends("category_id", "estate_id")
+    def _compute_team_id(self):
+        """The team is proposed from the category (as complaints do)."""
+        for order in self:
+            team_type = order.category_id.team_type
+            if not team_type or not order.estate_id:
+                continue
+            if order.team_id.team_type == team_type and order.team_id.estate_id == order.estate_id:
+                continue
+            order.team_id = order.estate_id._team_of_type(team_type) or order.team_id
 
     @api.depends("line_ids.price_subtotal", "line_ids.price_total")
     def _compute_amounts(self):
@@ -266,13 +298,16 @@ class CsPropertyRepair(models.Model):
             if not order.unit_id and not order.facility_id:
                 raise ValidationError(
                     self.env._(
-                        "Service order %(name)s: say where the fault is (a unit or a common area).",
+                        "Service order %(name)s: say where the fault is: give the unit or "
+                        "the common area.",
                         name=order.name,
                     )
                 )
 
     @api.constrains("charge_to", "unit_id", "facility_id", "partner_id")
     def _check_payer(self):
+        # an order without a place gets the location message, not a payer one
+        self.filtered(lambda o: not o.unit_id and not o.facility_id)._check_location()
         for order in self:
             if order.charge_to == "customer" and not order.unit_id:
                 raise ValidationError(
@@ -323,6 +358,42 @@ class CsPropertyRepair(models.Model):
                     )
                 )
 
+    def _check_consent_covers_charges(self, action):
+        pending = self.filtered(
+            lambda o: o.charge_to == "customer" and o.consent_state == "pending"
+        )
+        for order in pending:
+            if not order.consent_at:
+                raise UserError(
+                    self.env._(
+                        "Service order %(name)s: record the customer's consent to the "
+                        "charges before %(action)s.",
+                        name=order.name,
+                        action=action,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "Service order %(name)s: the charges (%(amount)s) are above what the "
+                    "customer consented to (%(consented)s); record the customer's consent "
+                    "again before %(action)s.",
+                    name=order.name,
+                    amount=formatLang(self.env, order.amount_total, currency_obj=order.currency_id),
+                    consented=formatLang(
+                        self.env, order.consent_amount, currency_obj=order.currency_id
+                    ),
+                    action=action,
+                )
+            )
+
+    def _invoice_sudo(self):
+        """The invoice read with a narrow sudo: agents create and cancel
+        orders without accounting rights, yet must get the business answer
+        (already invoiced, credit note first) instead of an access error on
+        the journal entry. Only its name and states are read through it."""
+        self.ensure_one()
+        return self.invoice_id.sudo()
+
     def _check_not_invoiced(self):
         invoiced = self.filtered("invoice_id")
         if invoiced:
@@ -339,6 +410,7 @@ class CsPropertyRepair(models.Model):
         orders = super().create(vals_list)
         for order in orders:
             order.message_subscribe(partner_ids=order.create_uid.partner_id.ids)
+        orders._activity_step_dispatch()
         return orders
 
     def write(self, vals):
@@ -355,13 +427,25 @@ class CsPropertyRepair(models.Model):
 
     # ------------------------------------------------------------ consent
     def action_consent_given(self):
-        self._check_state(("new", "dispatched"), self.env._("recording consent"))
+        """The customer accepts the quote: the amount accepted is recorded, so
+        charges growing above it need a new consent."""
+        self._check_state(
+            ("new", "dispatched", "in_progress", "done"), self.env._("recording consent")
+        )
         for order in self:
             if order.consent_state != "pending":
                 raise UserError(
                     self.env._("Service order %(name)s does not wait for consent.", name=order.name)
                 )
-        self.write({"consent_state": "given", "consent_at": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        for order in self:
+            order.write(
+                {
+                    "consent_state": "given",
+                    "consent_at": now,
+                    "consent_amount": order.amount_total,
+                }
+            )
 
     def action_consent_refused(self):
         """The customer does not accept the quote: the order closes without work."""
@@ -402,11 +486,29 @@ class CsPropertyRepair(models.Model):
                 {"technician_id": technician.id, "dispatched_at": fields.Datetime.now()},
             )
             order.message_subscribe(partner_ids=technician.partner_id.ids)
-            order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=technician.id,
-                summary=self.env._("Repair %(name)s", name=order.name),
-            )
+        self._activity_step_done("dispatch")
+        self._activity_step_repair()
+
+    def _activity_step_repair(self):
+        """The technician's step, from dispatch to the finished work; a new
+        technician takes the activity over."""
+        self._activity_step(
+            "repair",
+            lambda r: r.technician_id,
+            lambda r: r.env._("Repair %(name)s", name=r.name),
+            deadline=lambda r: (
+                r.appointment_start and fields.Date.context_today(r, r.appointment_start)
+            ),
+        )
+
+    def _activity_step_dispatch(self):
+        """Orders waiting for dispatch: the team leader (else the agent who
+        took the call) dispatches them."""
+        self.filtered(lambda o: o.state == "new")._activity_step(
+            "dispatch",
+            lambda r: r.team_id.leader_id or r.create_uid,
+            lambda r: r.env._("Dispatch service order %(name)s", name=r.name),
+        )
 
     def _next_technician(self):
         """Fair rotation (002 5.2): the member whose turn is oldest gets the job;
@@ -442,6 +544,7 @@ class CsPropertyRepair(models.Model):
         self._check_state(("dispatched",), self.env._("dispatching again"))
         previous = {order: order.technician_id for order in self}
         self._set_state("new", {"technician_id": False})
+        self._activity_step_dispatch()
         for order in self:
             order.message_post(
                 body=self.env._(
@@ -485,7 +588,7 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
-            if order.consent_state == "pending":
+            if order.consent_state == "pending" and not order.consent_at:
                 raise UserError(
                     self.env._(
                         "Service order %(name)s: record the customer's consent to the "
@@ -493,7 +596,9 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
+        self._check_consent_covers_charges(self.env._("finishing"))
         self._set_state("done", {"finished_at": fields.Datetime.now()})
+        self._activity_step_done("repair")
 
     def action_open_reschedule(self):
         self.ensure_one()
@@ -513,9 +618,10 @@ class CsPropertyRepair(models.Model):
                     "appointment_end": False,
                     "reschedule_count": order.reschedule_count + 1,
                     "arrived_at": False,
-                }
+                },
             )
             order.message_post(body=reason)
+        self._activity_step_dispatch()
 
     def action_close(self):
         self._check_state(("done",), self.env._("closing"))
@@ -532,8 +638,8 @@ class CsPropertyRepair(models.Model):
 
     def action_cancel(self):
         self._check_state(("new", "dispatched", "in_progress", "done"), self.env._("cancelling"))
-        for order in self:
-            invoice = order.invoice_id
+        for order in self.filtered("invoice_id"):
+            invoice = order._invoice_sudo()
             if invoice.state == "posted" and invoice.payment_state != "reversed":
                 raise UserError(
                     self.env._(
@@ -543,8 +649,13 @@ class CsPropertyRepair(models.Model):
                         invoice=invoice.name,
                     )
                 )
+        for order in self.filtered("invoice_id"):
+            invoice = order._invoice_sudo()
             if invoice.state == "draft":
-                invoice.sudo().button_cancel()
+                # A draft has no accounting effect and belongs to this order
+                # only: it is cancelled with the order, as the superuser for
+                # this one move, without giving agents rights on journal entries.
+                invoice.button_cancel()
         self._set_state("cancelled")
 
     # ------------------------------------------------------------ invoicing
@@ -563,7 +674,7 @@ class CsPropertyRepair(models.Model):
                     self.env._(
                         "Service order %(name)s is already invoiced (%(invoice)s).",
                         name=order.name,
-                        invoice=order.invoice_id.display_name,
+                        invoice=order._invoice_sudo().display_name,
                     )
                 )
             if order.state not in ("done", "closed") or order.charge_to == "none":
@@ -573,6 +684,7 @@ class CsPropertyRepair(models.Model):
                         name=order.name,
                     )
                 )
+            order._check_consent_covers_charges(self.env._("invoicing"))
             move = (
                 self.env["account.move"]
                 .sudo()
@@ -627,36 +739,57 @@ class CsPropertyRepair(models.Model):
     def _sla_start_datetime(self):
         return max(self.received_at, self.appointment_start or self.received_at)
 
+    def _sla_replan_fields(self):
+        return ("urgency", "category_id")
+
     def _sla_notify_warning(self, lines):
-        for user in self.technician_id | self.team_id.leader_id:
-            self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                user_id=user.id,
-                summary=self.env._(
-                    "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+        users = self.technician_id | self.team_id.leader_id
+        for target in lines.target_id:
+            self._activity_step(
+                f"sla_warning:{target.id}",
+                users,
+                lambda r, t=target: r.env._(
+                    "SLA about to fail: %(targets)s", targets=t.with_context(lang=r.env.lang).name
                 ),
+                activity_type="mail.mail_activity_data_warning",
+                replace=False,
             )
 
     def _sla_notify_escalation(self, lines, level):
-        targets = ", ".join(lines.mapped("name"))
         users = (
             self.team_id.leader_id if level <= 1 else self.estate_id._cs_managers()
         ) or self.create_uid
-        body = self.env._("SLA failed (%(targets)s): escalated.", targets=targets)
-        for user in users:
-            self.activity_schedule("mail.mail_activity_data_warning", user_id=user.id, summary=body)
-        self.message_post(body=body)
+        for target in lines.target_id:
+
+            def render(r, t=target):
+                return r.env._(
+                    "SLA failed (%(targets)s): escalated.",
+                    targets=t.with_context(lang=r.env.lang).name,
+                )
+
+            self._activity_step(
+                f"sla_escalation:{target.id}",
+                users,
+                render,
+                activity_type="mail.mail_activity_data_warning",
+                replace=False,
+            )
+            self._post_note_for(users, render)
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):
-            self.sudo()._set_state(
-                "dispatched", {"reschedule_count": self.reschedule_count + 1}
-            )
-            self.message_post(body=self.env._("Customer dissatisfied at callback: reopened."))
+            # the callback may be logged by someone who cannot dispatch
+            self.sudo()._set_state("dispatched", {"reschedule_count": self.reschedule_count + 1})
+            # the fix needs its own callback, until the customer is satisfied
+            self.sudo()._callback_reset(callback)
+            self._activity_step_repair()
             managers = self.estate_id._cs_managers()
-            for manager in managers:
-                self.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=manager.id,
-                    summary=self.env._("Dissatisfied repair customer"),
-                )
+            self._post_note_for(
+                managers, lambda r: r.env._("Customer dissatisfied at callback: reopened.")
+            )
+            self._activity_step(
+                "reopened",
+                managers,
+                lambda r: r.env._("Dissatisfied repair customer"),
+                replace=False,
+            )

@@ -21,6 +21,12 @@ class CsPropertyRepairCategory(models.Model):
         string="Warranty (months)",
         help="Statutory warranty from the unit's completion acceptance; 0 means not covered.",
     )
+    team_type = fields.Selection(
+        selection=lambda self: self.env["cs.property.team"]._fields["team_type"].selection,
+        string="Handled by",
+        default="engineering",
+        help="Type of team service orders of this category are proposed to.",
+    )
     product_id = fields.Many2one(
         "product.product",
         string="Default Service",

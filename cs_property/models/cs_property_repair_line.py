@@ -14,7 +14,18 @@ class CsPropertyRepairLine(models.Model):
     currency_id = fields.Many2one(related="repair_id.currency_id")
     sequence = fields.Integer(default=10)
     product_id = fields.Many2one(
-        "product.product", string="Product", required=True, domain="[('sale_ok', '=', True)]"
+        "product.product",
+        string="Product",
+        required=True,
+        domain="[('sale_ok', '=', True), ('categ_id', 'child_of', service_categ_id), "
+        "('company_id', 'in', (False, company_id))]",
+    )
+    service_categ_id = fields.Many2one(
+        "product.category",
+        string="Paid-Service Category",
+        compute="_compute_service_categ_id",
+        help="The paid-service price list (专项服务项目及收费标准): the products offered "
+        "on orders.",
     )
     name = fields.Char(
         string="Description",
@@ -44,6 +55,12 @@ class CsPropertyRepairLine(models.Model):
     )
     price_subtotal = fields.Monetary(compute="_compute_amounts", store=True)
     price_total = fields.Monetary(compute="_compute_amounts", store=True)
+
+    @api.depends_context("uid")
+    def _compute_service_categ_id(self):
+        self.service_categ_id = self.env.ref(
+            "cs_property.product_category_paid_services", raise_if_not_found=False
+        )
 
     @api.depends("product_id")
     def _compute_from_product(self):

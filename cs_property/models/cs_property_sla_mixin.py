@@ -66,10 +66,67 @@ class CsPropertySlaMixin(models.AbstractModel):
             records.sla_line_ids.sudo()._on_state_change(state)
         return lines
 
+    def _sla_replan_fields(self):
+        """Hook: fields the policies choose by (severity, category…); changing
+        one of them re-plans the clocks to the policy that now matches."""
+        return ()
+
+    def _sla_replan(self):
+        """Replace the clocks of records whose matching policy changed.
+
+        Running and paused lines of the old policy are removed and the new
+        policy's targets start from the original start time; lines already met
+        or failed keep their history, and a new target the record's state has
+        already reached is not started again (its history is the old line).
+        """
+        records = self.filtered("sla_line_ids")
+        if not records:
+            return self.env["cs.property.sla.line"]
+        Line = self.env["cs.property.sla.line"].sudo()
+        policies = self.env["cs.property.sla.policy"].search([("model_name", "=", self._name)])
+        matches = policies._match(records)
+        state_field = self._sla_state_field()
+        to_remove = Line
+        to_plan = self.browse()
+        skip_targets = set()
+        for record in records:
+            lines = record.sla_line_ids.sudo()
+            new_policy = matches.get(record)
+            current = lines.filtered(lambda ln: ln.status in ("running", "paused")).policy_id
+            current = current or lines.sorted("id")[-1:].policy_id
+            if new_policy == current:
+                continue
+            to_remove |= lines.filtered(lambda ln: ln.status in ("running", "paused"))
+            if new_policy:
+                to_plan |= record
+                state = record[state_field]
+                skip_targets.update(t.id for t in new_policy.target_ids if state in t._reach_set())
+        to_remove.unlink()
+        created = Line._create_for(to_plan).sudo()
+        skipped = created.filtered(lambda ln: ln.target_id.id in skip_targets)
+        skipped.unlink()
+        created -= skipped
+        for state, group in to_plan.grouped(state_field).items():
+            created.filtered(lambda ln, g=group: ln.res_id in g.ids)._on_state_change(state)
+        return created
+
     def write(self, vals):
         state_field = self._sla_state_field()
         result = super().write(vals)
         if state_field in vals:
             lines = self.sla_line_ids.sudo()
+            reached = lines.filtered(lambda ln: ln.status in ("running", "paused"))
             lines._on_state_change(vals[state_field])
+            reached = reached.filtered(lambda ln: ln.date_reached)
+            if reached and hasattr(self, "_activity_step_done"):
+                # a target reached: its warning and escalation activities have served
+                self._activity_step_done(
+                    [
+                        f"{kind}:{t}"
+                        for t in reached.target_id.ids
+                        for kind in ("sla_warning", "sla_escalation")
+                    ]
+                )
+        if set(self._sla_replan_fields()) & set(vals):
+            self._sla_replan()
         return result

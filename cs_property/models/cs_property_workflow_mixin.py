@@ -82,9 +82,12 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
 
     def write(self, vals):
         field_name = self._workflow_state_field
-        if field_name in vals and not self._transition_allowed():
-            if any(record[field_name] != vals[field_name] for record in self):
-                self._refuse_direct_state(vals[field_name])
+        if (
+            field_name in vals
+            and not self._transition_allowed()
+            and any(record[field_name] != vals[field_name] for record in self)
+        ):
+            self._refuse_direct_state(vals[field_name])
         return super().write(vals)
 
     # ------------------------------------------------------------ kanban
@@ -126,8 +129,15 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
         return True
 
     # ------------------------------------------------------------ activities
-    def _activity_step(self, step, users, summary, activity_type="mail.mail_activity_data_todo",
-                       deadline=None, replace=True):
+    def _activity_step(
+        self,
+        step,
+        users,
+        summary,
+        activity_type="mail.mail_activity_data_todo",
+        deadline=None,
+        replace=True,
+    ):
         """Give each of ``users`` one open activity for ``step`` on each record.
 
         ``summary(record)`` renders the summary; it is called with the record
@@ -147,7 +157,9 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
             targets = users(record) if callable(users) else users
             targets = targets.filtered(lambda u: u.active and not u.share)
             wanted = set(targets.ids)
-            stale = existing.filtered(lambda a, r=record: a.res_id == r.id and a.user_id.id not in wanted)
+            stale = existing.filtered(
+                lambda a, r=record, w=wanted: a.res_id == r.id and a.user_id.id not in w
+            )
             date = deadline(record) if callable(deadline) else deadline
             date = date or fields.Date.context_today(record)
             for user in targets:
@@ -188,20 +200,35 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
         return self.env["mail.activity"].sudo().search(domain)
 
     def _activity_step_done(self, steps, feedback=None):
-        """The step is done: its open activities are marked done."""
+        """The step is done: its open activities are marked done.
+
+        ``feedback`` is a text, or ``feedback(record)`` rendering it for the
+        record in the assignee's language; the "done" message is written in
+        the assignee's language too, whoever marks it done (a cron, a callback
+        logged by someone else).
+        """
         activities = self._activity_open(steps)
-        if activities:
-            activities.action_feedback(feedback=feedback)
+        by_lang = activities.grouped(lambda a: self._lang_of(a.user_id))
+        for lang, group in by_lang.items():
+            group = group.with_context(lang=lang)
+            if callable(feedback):
+                records = self.with_context(lang=lang).grouped("id")
+                for activity in group:
+                    record = records.get(activity.res_id)
+                    group_feedback = feedback(record) if record else None
+                    activity.action_feedback(feedback=group_feedback)
+            else:
+                group.action_feedback(feedback=feedback)
         return True
 
     def _activity_close_all(self, cancelled=False):
         """Final state: nothing of the workflow stays open (cancelled: removed)."""
         activities = self._activity_open()
-        if activities:
-            if cancelled:
-                activities.unlink()
-            else:
-                activities.action_feedback()
+        if cancelled:
+            activities.unlink()
+        else:
+            for lang, group in activities.grouped(lambda a: self._lang_of(a.user_id)).items():
+                group.with_context(lang=lang).action_feedback()
         return True
 
     def _check_can_write_closed(self):

@@ -39,14 +39,18 @@ class TestGuardedWorkflow(ComplaintCase):
             forged.write({"state": "closed"})
 
     def test_service_order_drag_is_refused(self):
-        order = self.env["cs.property.repair"].with_user(self.user_agent).create(
-            {
-                "estate_id": self.estate_a.id,
-                "partner_id": self.owner.id,
-                "unit_id": self.unit_a101.id,
-                "category_id": self.env.ref("cs_property.repair_category_electrical").id,
-                "description": "<p>灯不亮</p>",
-            }
+        order = (
+            self.env["cs.property.repair"]
+            .with_user(self.user_agent)
+            .create(
+                {
+                    "estate_id": self.estate_a.id,
+                    "partner_id": self.owner.id,
+                    "unit_id": self.unit_a101.id,
+                    "category_id": self.env.ref("cs_property.repair_category_electrical").id,
+                    "description": "<p>灯不亮</p>",
+                }
+            )
         )
         with self.assertRefused(UserError, "directly"):
             order.write({"state": "closed"})
@@ -66,8 +70,16 @@ class TestGuardedWorkflow(ComplaintCase):
         states = [g["state"] for g in groups]
         self.assertEqual(
             states,
-            ["new", "assessed", "proposed", "approved", "in_progress", "done", "closed",
-             "cancelled"],
+            [
+                "new",
+                "assessed",
+                "proposed",
+                "approved",
+                "in_progress",
+                "done",
+                "closed",
+                "cancelled",
+            ],
         )
         folded = {g["state"] for g in groups if g["__fold"]}
         self.assertEqual(folded, {"closed", "cancelled"})
@@ -79,18 +91,22 @@ class TestGuardedWorkflow(ComplaintCase):
         zh = self.user_technician
         zh.lang = self.env["res.lang"]._activate_lang("zh_CN").code
         users = self.user_agent
-        complaint._activity_step("handle", users, lambda r: r.env._("Handle complaint %(name)s", name=r.name))
-        complaint._activity_step("handle", users, lambda r: r.env._("Handle complaint %(name)s", name=r.name))
+
+        def summary(r):
+            return r.env._("Handle complaint %(name)s", name=r.name)
+
+        complaint._activity_step("handle", users, summary)
+        complaint._activity_step("handle", users, summary)
         open_ = complaint._activity_open("handle")
         self.assertEqual(len(open_), 1, "no duplicate for the same step")
         # the person changes: the activity moves, in the new person's language
-        complaint._activity_step("handle", zh, lambda r: r.env._("Handle complaint %(name)s", name=r.name))
+        complaint._activity_step("handle", zh, summary)
         open_ = complaint._activity_open("handle")
         self.assertEqual(open_.user_id, zh)
         self.assertEqual(open_.summary, f"处理投诉 {complaint.name}")
         complaint._activity_step_done("handle")
         self.assertFalse(complaint._activity_open())
         # a final state closes whatever step is still open
-        complaint._activity_step("other", users, lambda r: r.env._("Handle complaint %(name)s", name=r.name))
+        complaint._activity_step("other", users, summary)
         complaint.action_cancel()
         self.assertFalse(complaint._activity_open())
