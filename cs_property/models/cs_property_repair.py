@@ -337,8 +337,9 @@ class CsPropertyRepair(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        for order in orders:
-            order.message_subscribe(partner_ids=order.create_uid.partner_id.ids)
+        # one subscription per creator, not per order (imports, integrations)
+        for partner, group in orders.grouped(lambda o: o.create_uid.partner_id).items():
+            group.message_subscribe(partner_ids=partner.ids)
         return orders
 
     def write(self, vals):
@@ -628,30 +629,49 @@ class CsPropertyRepair(models.Model):
         return max(self.received_at, self.appointment_start or self.received_at)
 
     def _sla_notify_warning(self, lines):
-        for user in self.technician_id | self.team_id.leader_id:
-            self.activity_schedule(
-                "mail.mail_activity_data_warning",
-                user_id=user.id,
-                summary=self.env._(
-                    "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
-                ),
-            )
+        by_record = self._sla_lines_by_record(lines)
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_warning",
+            lambda o: o.technician_id | o.team_id.leader_id,
+            lambda o: o.env._(
+                "SLA about to fail: %(targets)s", targets=o._sla_targets_label(by_record[o.id])
+            ),
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
 
     def _sla_notify_escalation(self, lines, level):
-        targets = ", ".join(lines.mapped("name"))
-        users = (
-            self.team_id.leader_id if level <= 1 else self.estate_id._cs_managers()
-        ) or self.create_uid
-        body = self.env._("SLA failed (%(targets)s): escalated.", targets=targets)
-        for user in users:
-            self.activity_schedule("mail.mail_activity_data_warning", user_id=user.id, summary=body)
-        self.message_post(body=body)
+        by_record = self._sla_lines_by_record(lines)
+        managers = {}
+
+        def people(order):
+            if level <= 1:
+                users = order.team_id.leader_id
+            else:
+                if order.estate_id not in managers:
+                    managers[order.estate_id] = order.estate_id._cs_managers()
+                users = managers[order.estate_id]
+            return users or order.create_uid
+
+        def render(order):
+            return order.env._(
+                "SLA failed (%(targets)s): escalated.",
+                targets=order._sla_targets_label(by_record[order.id]),
+            )
+
+        # no e-mail per activity (see the complaint's hook): systray and chatter
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_leader" if level <= 1 else "sla_manager",
+            people,
+            render,
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
+        self._sla_log_note(people, render)
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):
-            self.sudo()._set_state(
-                "dispatched", {"reschedule_count": self.reschedule_count + 1}
-            )
+            self.sudo()._set_state("dispatched", {"reschedule_count": self.reschedule_count + 1})
             self.message_post(body=self.env._("Customer dissatisfied at callback: reopened."))
             managers = self.estate_id._cs_managers()
             for manager in managers:
