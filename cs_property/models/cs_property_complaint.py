@@ -228,9 +228,10 @@ class CsPropertyComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         complaints = super().create(vals_list)
-        for complaint in complaints:
-            # 首问制: the first receiver follows the complaint whoever handles it
-            complaint.message_subscribe(partner_ids=complaint.receiver_id.partner_id.ids)
+        # 首问制: the first receiver follows the complaint whoever handles it;
+        # one subscription per receiver, not per complaint (imports, integrations)
+        for partner, group in complaints.grouped(lambda c: c.receiver_id.partner_id).items():
+            group.message_subscribe(partner_ids=partner.ids)
         return complaints
 
     def write(self, vals):
@@ -499,47 +500,54 @@ class CsPropertyComplaint(models.Model):
         return ("severity", "complaint_type", "category_id")
 
     def _sla_notify_warning(self, lines):
-        users = self.user_id | self.team_id.leader_id | self.receiver_id
-        for target in lines.target_id:
-            self._activity_step(
-                f"sla_warning:{target.id}",
-                users,
-                lambda r, t=target: r.env._(
-                    "SLA about to fail: %(targets)s", targets=t.with_context(lang=r.env.lang).name
-                ),
-                activity_type="mail.mail_activity_data_warning",
-                replace=False,
-            )
+        by_record = self._sla_lines_by_record(lines)
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_warning",
+            lambda c: c.user_id | c.team_id.leader_id | c.receiver_id,
+            lambda c: c.env._(
+                "SLA about to fail: %(targets)s",
+                targets=c._sla_targets_label(by_record[c.id]),
+            ),
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
 
     def _sla_notify_escalation(self, lines, level):
-        for target in lines.target_id:
-            step = f"sla_escalation:{target.id}"
-            if level <= 1:
-                users = self.team_id.leader_id or self.receiver_id
+        by_record = self._sla_lines_by_record(lines)
+        if level <= 1:
 
-                def render(r, t=target):
-                    return r.env._(
-                        "SLA failed (%(targets)s): escalated to the team leader.",
-                        targets=t.with_context(lang=r.env.lang).name,
-                    )
+            def people(complaint):
+                return complaint.team_id.leader_id or complaint.receiver_id
 
-                self._activity_step(
-                    step,
-                    users,
-                    render,
-                    activity_type="mail.mail_activity_data_warning",
-                    replace=False,
+            def render(complaint):
+                return complaint.env._(
+                    "SLA failed (%(targets)s): escalated to the team leader.",
+                    targets=complaint._sla_targets_label(by_record[complaint.id]),
                 )
-                self._post_note_for(users, render)
-            else:
-                self._escalate_to_managers(
-                    step,
-                    lambda r, t=target: r.env._(
-                        "SLA failed (%(targets)s): escalated to the CS manager.",
-                        targets=t.with_context(lang=r.env.lang).name,
-                    ),
-                    activity_type="mail.mail_activity_data_warning",
+
+            step, activity_type = "sla_leader", "mail.mail_activity_data_warning"
+        else:
+            managers = {}
+
+            def people(complaint):
+                estate = complaint.estate_id
+                if estate not in managers:
+                    managers[estate] = estate._cs_managers()
+                return managers[estate]
+
+            def render(complaint):
+                return complaint.env._(
+                    "SLA failed (%(targets)s): escalated to the CS manager.",
+                    targets=complaint._sla_targets_label(by_record[complaint.id]),
                 )
+
+            step, activity_type = "sla_manager", "mail.mail_activity_data_todo"
+        # no e-mail per activity: a batch would flood the leader's mailbox; the
+        # activities show in the assignee's systray and the note in the chatter
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            step, people, render, activity_type=activity_type, replace=False
+        )
+        self._sla_log_note(people, render)
 
     def _callback_responsible(self):
         return self.receiver_id

@@ -408,8 +408,9 @@ class CsPropertyRepair(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        for order in orders:
-            order.message_subscribe(partner_ids=order.create_uid.partner_id.ids)
+        # one subscription per creator, not per order (imports, integrations)
+        for partner, group in orders.grouped(lambda o: o.create_uid.partner_id).items():
+            group.message_subscribe(partner_ids=partner.ids)
         orders._activity_step_dispatch()
         return orders
 
@@ -743,38 +744,45 @@ class CsPropertyRepair(models.Model):
         return ("urgency", "category_id")
 
     def _sla_notify_warning(self, lines):
-        users = self.technician_id | self.team_id.leader_id
-        for target in lines.target_id:
-            self._activity_step(
-                f"sla_warning:{target.id}",
-                users,
-                lambda r, t=target: r.env._(
-                    "SLA about to fail: %(targets)s", targets=t.with_context(lang=r.env.lang).name
-                ),
-                activity_type="mail.mail_activity_data_warning",
-                replace=False,
-            )
+        by_record = self._sla_lines_by_record(lines)
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_warning",
+            lambda o: o.technician_id | o.team_id.leader_id,
+            lambda o: o.env._(
+                "SLA about to fail: %(targets)s", targets=o._sla_targets_label(by_record[o.id])
+            ),
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
 
     def _sla_notify_escalation(self, lines, level):
-        users = (
-            self.team_id.leader_id if level <= 1 else self.estate_id._cs_managers()
-        ) or self.create_uid
-        for target in lines.target_id:
+        by_record = self._sla_lines_by_record(lines)
+        managers = {}
 
-            def render(r, t=target):
-                return r.env._(
-                    "SLA failed (%(targets)s): escalated.",
-                    targets=t.with_context(lang=r.env.lang).name,
-                )
+        def people(order):
+            if level <= 1:
+                users = order.team_id.leader_id
+            else:
+                if order.estate_id not in managers:
+                    managers[order.estate_id] = order.estate_id._cs_managers()
+                users = managers[order.estate_id]
+            return users or order.create_uid
 
-            self._activity_step(
-                f"sla_escalation:{target.id}",
-                users,
-                render,
-                activity_type="mail.mail_activity_data_warning",
-                replace=False,
+        def render(order):
+            return order.env._(
+                "SLA failed (%(targets)s): escalated.",
+                targets=order._sla_targets_label(by_record[order.id]),
             )
-            self._post_note_for(users, render)
+
+        # no e-mail per activity (see the complaint's hook): systray and chatter
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_leader" if level <= 1 else "sla_manager",
+            people,
+            render,
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
+        self._sla_log_note(people, render)
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):

@@ -218,24 +218,111 @@ class CsPropertySlaLine(models.Model):
             for line in lines:
                 line.deadline = working.plan(line.date_start, line.target_id.hours)
 
-    # ------------------------------------------------ called by automation rules
+    # ------------------------------------------------ warnings and escalations
+    @api.model
+    def _cron_sla_process(self, batch_size=1000):
+        """Warn and escalate every line that is due, in batches.
+
+        When a line is due is data the administrators tune per target
+        (``warning_hours`` before the deadline, ``escalation_hours`` after it for
+        the CS manager) and how often this runs is the cron's interval. The
+        ``warned`` and ``escalation_level`` flags make each step happen once, so
+        a run after a downtime catches up without repeating itself; the highest
+        level runs first, so a line found a day late goes straight to the
+        manager instead of to the leader and then the manager.
+        """
+        now = fields.Datetime.now()
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        todo = [
+            (self._sla_due_escalations(2, now), lambda lines: lines._sla_escalate(2)),
+            (self._sla_due_escalations(1, now), lambda lines: lines._sla_escalate(1)),
+            (self._sla_due_warnings(now), lambda lines: lines._sla_warn()),
+        ]
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(remaining=sum(len(due) for due, _do in todo))
+        for due, process in todo:
+            for start in range(0, len(due), batch_size):
+                batch = due[start : start + batch_size]
+                process(batch)
+                if in_cron:
+                    self.env["ir.cron"]._commit_progress(len(batch))
+        return True
+
+    @api.model
+    def _sla_due_warnings(self, now):
+        """Running lines whose target's warning time has come (targets with no
+        warning hours never warn); lines already late are escalated instead."""
+        targets = (
+            self.env["cs.property.sla.target"]
+            .with_context(active_test=False)
+            .search([("warning_hours", ">", 0)])
+        )
+        lines = self.browse()
+        for hours, group in targets.grouped("warning_hours").items():
+            lines |= self.search(
+                [
+                    ("target_id", "in", group.ids),
+                    ("status", "=", "running"),
+                    ("warned", "=", False),
+                    ("deadline", ">", now),
+                    ("deadline", "<=", now + timedelta(hours=hours)),
+                ]
+            )
+        return lines
+
+    @api.model
+    def _sla_due_escalations(self, level, now):
+        """Open or failed lines not reached yet whose escalation to ``level`` is
+        due: level 1 at the deadline, level 2 ``escalation_hours`` after it."""
+        domain = [
+            ("status", "in", ("running", "failed")),
+            ("date_reached", "=", False),
+            ("escalation_level", "<", level),
+        ]
+        if level <= 1:
+            return self.search([*domain, ("deadline", "<=", now)])
+        targets = self.env["cs.property.sla.target"].with_context(active_test=False).search([])
+        lines = self.browse()
+        for hours, group in targets.grouped("escalation_hours").items():
+            lines |= self.search(
+                [
+                    *domain,
+                    ("target_id", "in", group.ids),
+                    ("deadline", "<=", now - timedelta(hours=hours)),
+                ]
+            )
+        return lines
+
     def _sla_warn(self):
-        """Pre-breach warning: an activity for the responsible person."""
+        """Pre-breach warning: the documents' hook tells the responsible people,
+        one call per model for the whole batch."""
         lines = self.filtered(lambda ln: ln.status == "running" and not ln.warned)
-        for document, document_lines in lines._group_by_document().items():
-            document._sla_notify_warning(document_lines)
+        for documents, document_lines in lines._sla_documents():
+            documents._sla_notify_warning(document_lines)
         lines.warned = True
 
     def _sla_escalate(self, level):
-        """Mark overdue lines failed and escalate them to ``level``."""
+        """Mark overdue lines failed and escalate them to ``level``, one hook
+        call per model for the whole batch."""
         lines = self.filtered(
             lambda ln: ln.status != "met" and not ln.date_reached and ln.escalation_level < level
         )
         now = fields.Datetime.now()
         lines.filtered(lambda ln: ln.status == "running" and ln.deadline <= now).status = "failed"
-        for document, document_lines in lines._group_by_document().items():
-            document._sla_notify_escalation(document_lines, level)
+        for documents, document_lines in lines._sla_documents():
+            documents._sla_notify_escalation(document_lines, level)
         lines.escalation_level = level
+
+    def _sla_documents(self):
+        """``[(documents, lines)]``, one pair per model: the documents of these
+        lines that still exist, read in one batch, and the lines attached to them."""
+        result = []
+        for model, lines in self.grouped("res_model").items():
+            documents = self.env[model].browse(set(lines.mapped("res_id"))).exists()
+            attached = lines.filtered(lambda ln, ids=set(documents.ids): ln.res_id in ids)
+            if documents:
+                result.append((documents, attached))
+        return result
 
 
 def _group_by_calendar(requests):

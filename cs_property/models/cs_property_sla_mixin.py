@@ -51,10 +51,37 @@ class CsPropertySlaMixin(models.AbstractModel):
         return self.estate_id.resource_calendar_id or self.company_id.resource_calendar_id
 
     def _sla_notify_warning(self, lines):
-        """Hook: tell the responsible people that ``lines`` are about to fail."""
+        """Hook: tell the responsible people that ``lines`` are about to fail.
+
+        Called once for a whole batch: ``self`` holds many documents and
+        ``lines`` the due lines of all of them (``_sla_lines_by_record``). Write
+        activities and notes in bulk (``_activity_step`` with a vals list,
+        ``_sla_log_note``), never one ``message_post`` per record.
+        """
 
     def _sla_notify_escalation(self, lines, level):
-        """Hook: escalate the failed ``lines`` to ``level``."""
+        """Hook: escalate the failed ``lines`` (of all documents of ``self``) to
+        ``level`` (1: team leader, 2: CS manager), in bulk as above."""
+
+    # ------------------------------------------------------ hook helpers
+    def _sla_lines_by_record(self, lines):
+        """``{record id: its lines}`` out of the lines of a batch."""
+        return lines.grouped("res_id")
+
+    def _sla_targets_label(self, lines):
+        """Names of the targets of ``lines`` in this record's language."""
+        return ", ".join(lines.with_env(self.env).mapped("name"))
+
+    def _sla_log_note(self, person, render):
+        """One internal note per record, all in one INSERT (``message_post``
+        costs a dozen queries per record), each rendered by ``render(record)``
+        in the language of ``person(record)`` — who the note is for."""
+        bodies = {}
+        for record in self:
+            who = person(record) if callable(person) else person
+            lang = who[:1].lang or self.env.lang or "en_US"
+            bodies[record.id] = render(record.with_context(lang=lang))
+        return self._message_log_batch(bodies)
 
     # ------------------------------------------------------------- behaviour
     def _sla_apply(self):

@@ -23,7 +23,14 @@ class CsPropertySlaTarget(models.Model):
     warning_hours = fields.Float(
         string="Warn Before (hours)",
         default=4.0,
-        help="Informational: the pre-breach warning automation rule decides when it fires.",
+        help="The responsible people get a warning this many hours before the deadline "
+        "(0: no warning). The SLA cron checks every few minutes.",
+    )
+    escalation_hours = fields.Float(
+        string="Escalate to Manager After (hours)",
+        default=24.0,
+        help="A breach goes to the team leader at the deadline and, if the target is "
+        "still not reached this many hours later, to the CS manager.",
     )
     reach_states = fields.Char(
         string="Reached in States",
@@ -45,13 +52,21 @@ class CsPropertySlaTarget(models.Model):
     def _pause_set(self):
         return self._split(self.pause_states)
 
-    @api.constrains("hours", "reach_states", "pause_states")
+    @api.constrains("hours", "warning_hours", "escalation_hours", "reach_states", "pause_states")
     def _check_target(self):
         for target in self:
             if target.hours <= 0:
                 raise ValidationError(
                     self.env._(
                         "SLA target “%(name)s”: the working hours must be greater than zero.",
+                        name=target.name,
+                    )
+                )
+            if target.warning_hours < 0 or target.escalation_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "SLA target “%(name)s”: the warning and escalation hours cannot be "
+                        "negative.",
                         name=target.name,
                     )
                 )

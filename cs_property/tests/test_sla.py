@@ -3,7 +3,6 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.fields import Datetime
 
 from .common import CsPropertyCase
 
@@ -183,44 +182,147 @@ class TestSlaEngine(SlaCase):
 
 
 class TestSlaAutomation(SlaCase):
-    """The shipped time-based automation rules warn and escalate."""
+    """The shipped SLA cron warns and escalates, with the delays of each target."""
 
-    def _run(self, xmlid, now):
-        automation = self.env.ref(xmlid)
+    def _run(self, now):
         with freeze_time(now):
-            records = automation._search_time_based_automation_records(until=Datetime.now())
-            automation._process(records)
-        return records
+            self.env["cs.property.sla.line"]._cron_sla_process()
+
+    def _activities(self, record, step, user=None):
+        return record.activity_ids.filtered(
+            lambda a: a.cs_step == step and (not user or a.user_id == user)
+        )
+
+    def test_shipped_cron_runs_the_batch(self):
+        cron = self.env.ref("cs_property.cron_sla_process")
+        self.assertEqual(cron.model_id.model, "cs.property.sla.line")
+        self.assertIn("_cron_sla_process", cron.code)
 
     def test_warning_then_escalations(self):
         complaint = self._complaint(team_id=self.team.id)
         response = self._line(complaint, "Response")  # deadline Monday 03:00 UTC
-        self.assertIn(response, self._run("cs_property.automation_sla_warning", "2026-03-09 00:00"))
+        self._run("2026-03-08 22:00")  # 5 h before: too early for a 4 h warning
+        self.assertFalse(response.warned)
+        self._run("2026-03-09 00:00")
         self.assertTrue(response.warned)
         warning = self.env.ref("mail.mail_activity_data_warning")
-        self.assertTrue(
-            complaint.activity_ids.filtered(
-                lambda a: a.activity_type_id == warning and a.user_id == self.user_manager
-            )
+        activity = self._activities(complaint, "sla_warning", self.user_manager)
+        self.assertEqual(activity.activity_type_id, warning)
+        self.assertIn("Response", activity.summary)
+        self._run("2026-03-09 01:00")
+        self.assertEqual(
+            len(self._activities(complaint, "sla_warning", self.user_manager)), 1, "warned once"
         )
-        self.assertIn(
-            response, self._run("cs_property.automation_sla_escalation_1", "2026-03-09 03:01")
-        )
+        self._run("2026-03-09 03:01")
         self.assertEqual(response.status, "failed")
         self.assertEqual(response.escalation_level, 1)
+        self.assertTrue(self._activities(complaint, "sla_leader", self.user_manager))
+        notes = complaint.message_ids.filtered(lambda m: "escalated to the team leader" in m.body)
+        self.assertEqual(len(notes), 1)
         self.estate_a.manager_id = self.user_manager
-        self.assertIn(
-            response, self._run("cs_property.automation_sla_escalation_2", "2026-03-10 03:01")
-        )
+        self._run("2026-03-10 02:59")  # 23 h 59 after the deadline: not yet
+        self.assertEqual(response.escalation_level, 1)
+        self._run("2026-03-10 03:01")
         self.assertEqual(response.escalation_level, 2)
         self.assertIn(self.user_manager.partner_id, complaint.message_partner_ids)
+        self.assertTrue(self._activities(complaint, "sla_manager", self.user_manager))
+        self._run("2026-03-11 03:01")
+        self.assertEqual(
+            len(complaint.message_ids.filtered(lambda m: "CS manager" in m.body)),
+            1,
+            "each escalation happens once",
+        )
 
     def test_met_lines_are_not_escalated(self):
         complaint = self._complaint(team_id=self.team.id, deadline="2026-03-12 08:00:00")
         with freeze_time("2026-03-09 01:00:00"):
             complaint.action_assess()
         response = self._line(complaint, "Response")
-        self.assertNotIn(
-            response, self._run("cs_property.automation_sla_escalation_1", "2026-03-09 03:01")
-        )
+        self._run("2026-03-09 03:01")
         self.assertEqual(response.escalation_level, 0)
+        self.assertEqual(response.status, "met")
+
+    def test_delays_are_tuned_per_target(self):
+        complaint = self._complaint(team_id=self.team.id)
+        response = self._line(complaint, "Response")  # deadline Monday 03:00 UTC
+        response.target_id.write({"warning_hours": 0, "escalation_hours": 2})
+        self._run("2026-03-09 02:59")
+        self.assertFalse(response.warned, "no warning hours: no warning")
+        self._run("2026-03-09 05:01")
+        self.assertEqual(response.escalation_level, 2, "manager after 2 h")
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            response.target_id.escalation_hours = -1
+
+    def test_catching_up_goes_to_the_right_level_once(self):
+        """After a downtime, a line found a day late goes to the manager directly."""
+        self.estate_a.manager_id = self.user_manager
+        complaint = self._complaint(team_id=self.team.id)
+        self._run("2026-03-11 09:00")  # both targets more than a day late
+        self.assertEqual(set(complaint.sla_line_ids.mapped("escalation_level")), {2})
+        response = self._line(complaint, "Response")
+        self.assertFalse(response.warned, "no warning for a line already late")
+        self.assertFalse(self._activities(complaint, "sla_leader"))
+        self.assertTrue(self._activities(complaint, "sla_manager", self.user_manager))
+
+    def test_closing_closes_the_sla_activities(self):
+        complaint = self._complaint(team_id=self.team.id)
+        self._run("2026-03-09 03:01")
+        self.assertTrue(self._activities(complaint, "sla_leader"))
+        complaint.write({"explanation": "Not ours"})
+        complaint.action_close_unreasonable()
+        self.assertFalse(
+            complaint.activity_ids.filtered(lambda a: a.cs_step and a.cs_step.startswith("sla_")),
+            "a closed complaint keeps no SLA activity",
+        )
+
+    def test_notes_and_summaries_in_the_recipients_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["cs_property"], ["zh_CN"])
+        self.user_manager.lang = "zh_CN"
+        complaint = self._complaint(team_id=self.team.id)
+        self._run("2026-03-09 03:01")
+        activity = self._activities(complaint, "sla_leader", self.user_manager)
+        self.assertIn("组长", activity.summary)
+        self.assertNotIn("escalated", complaint.message_ids[0].body)
+
+
+class TestSlaAtScale(SlaCase):
+    """Escalation is batched: queries grow by at most 5 per escalated record."""
+
+    def _breaches(self, n):
+        with freeze_time(FRIDAY_16H):
+            return self.env["cs.property.complaint"].create(
+                [
+                    {
+                        "estate_id": self.estate_a.id,
+                        "partner_id": self.owner.id,
+                        "complaint_type": "environment",
+                        "category_id": self.category.id,
+                        "team_id": self.team.id,
+                        "description": f"<p>Breach {i}</p>",
+                        "received_at": FRIDAY_16H,
+                    }
+                    for i in range(n)
+                ]
+            )
+
+    def _escalate_counting(self, n, level, now):
+        complaints = self._breaches(n)
+        lines = complaints.sla_line_ids
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with freeze_time(now), self.assertQueryCount(5 * n):
+            self.env["cs.property.sla.line"]._cron_sla_process()
+            self.env.flush_all()
+        response = lines.filtered(lambda ln: ln.name == "Response")
+        self.assertEqual(set(response.mapped("escalation_level")), {level})
+        step = "sla_leader" if level == 1 else "sla_manager"
+        self.assertEqual(len(complaints.activity_ids.filtered(lambda a: a.cs_step == step)), n)
+        lines.sudo().write({"status": "met", "date_reached": now})  # out of the next run
+        return complaints
+
+    def test_escalating_n_records_costs_at_most_5n_queries(self):
+        self.estate_a.manager_id = self.user_manager
+        for n in (10, 40):
+            self._escalate_counting(n, 1, "2026-03-09 03:01")
+            self._escalate_counting(n, 2, "2026-03-10 03:30")
