@@ -362,6 +362,7 @@ class CsPropertyRepair(models.Model):
                     self.env._("Service order %(name)s does not wait for consent.", name=order.name)
                 )
         self.write({"consent_state": "given", "consent_at": fields.Datetime.now()})
+        return True
 
     def action_consent_refused(self):
         """The customer does not accept the quote: the order closes without work."""
@@ -407,6 +408,7 @@ class CsPropertyRepair(models.Model):
                 user_id=technician.id,
                 summary=self.env._("Repair %(name)s", name=order.name),
             )
+        return True
 
     def _next_technician(self):
         """Fair rotation (002 5.2): the member whose turn is oldest gets the job;
@@ -464,6 +466,7 @@ class CsPropertyRepair(models.Model):
                     )
                 )
         self._set_state("in_progress", {"arrived_at": fields.Datetime.now()})
+        return True
 
     def action_done(self):
         """Finished and signed off by the customer (emergencies: paperwork after)."""
@@ -494,6 +497,7 @@ class CsPropertyRepair(models.Model):
                     )
                 )
         self._set_state("done", {"finished_at": fields.Datetime.now()})
+        return True
 
     def action_open_reschedule(self):
         self.ensure_one()
@@ -529,6 +533,7 @@ class CsPropertyRepair(models.Model):
                     )
                 )
         self._set_state("closed")
+        return True
 
     def action_cancel(self):
         self._check_state(("new", "dispatched", "in_progress", "done"), self.env._("cancelling"))
@@ -546,6 +551,7 @@ class CsPropertyRepair(models.Model):
             if invoice.state == "draft":
                 invoice.sudo().button_cancel()
         self._set_state("cancelled")
+        return True
 
     # ------------------------------------------------------------ invoicing
     def action_create_invoice(self):
