@@ -1,10 +1,11 @@
 import io
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .test_complaint import ComplaintCase
 from .test_repair import RepairCase
+from .test_tour import BrowserCase
 
 
 class PdfMixin:
@@ -25,7 +26,7 @@ class PdfMixin:
 
 
 @tagged("post_install", "-at_install")
-class TestServiceOrderPdf(PdfMixin, RepairCase, HttpCase):
+class TestServiceOrderPdf(PdfMixin, RepairCase, BrowserCase):
     def test_four_copies_per_order_with_header_and_totals(self):
         first = self._paid_done()
         second = self._paid_done(unit_id=self.unit_a102.id)
@@ -73,7 +74,7 @@ class TestServiceOrderPdf(PdfMixin, RepairCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestComplaintPdf(PdfMixin, ComplaintCase, HttpCase):
+class TestComplaintPdf(PdfMixin, ComplaintCase, BrowserCase):
     def test_handling_form_pdf(self):
         complaints = self._resolved() | self._resolved()
         pages = self._pdf("cs_property.report_complaint", complaints)

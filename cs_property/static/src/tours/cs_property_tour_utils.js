@@ -69,3 +69,8 @@ export function page(name) {
         run: "click",
     };
 }
+
+/** A busy machine answers slowly: every step may wait up to 60 s for its element. */
+export function patient(steps) {
+    return steps.map((step) => ({ timeout: 60000, ...step }));
+}
