@@ -36,6 +36,25 @@ export function pickFirst(field) {
     ];
 }
 
+/**
+ * Choose the ``index``-th value (selection order) of a selection field:
+ * values, not their translated labels.
+ */
+export function choose(field, index, scope = "") {
+    return [
+        {
+            content: `Open ${field}`,
+            trigger: `${scope} .o_field_widget[name=${field}] .o_select_menu_toggler`,
+            run: "click",
+        },
+        {
+            content: `Choose value ${index} of ${field}`,
+            trigger: `.o_select_menu_menu .o_select_menu_item[data-choice-index='${index}']`,
+            run: "click",
+        },
+    ];
+}
+
 export function save() {
     return [
         { content: "Save", trigger: ".o_form_button_save:enabled", run: "click" },

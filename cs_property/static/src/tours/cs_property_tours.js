@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-import { button, page, patient, pick, pickFirst, save } from "./cs_property_tour_utils";
+import { button, choose, page, patient, pick, pickFirst, save } from "./cs_property_tour_utils";
 
 const tours = registry.category("web_tour.tours");
 
@@ -20,11 +20,8 @@ tours.add("cs_property_complaint_reception", {
                 content: "The unit's contact is proposed as the customer",
                 trigger: ".o_field_widget[name=partner_id] input:value(/导览业主/)",
             },
-            {
-                content: "Class",
-                trigger: ".o_field_widget[name=complaint_type] select",
-                run: 'select "engineering"',
-            },
+            // engineering / repair
+            ...choose("complaint_type", 0),
             ...pickFirst("category_id"),
             {
                 content: "What the customer complains about",
@@ -37,7 +34,7 @@ tours.add("cs_property_complaint_reception", {
                 trigger: ".o_field_widget[name=deadline] input",
                 run: "edit +3d",
             },
-            { content: "Leave the date", trigger: ".o_field_widget[name=complaint_type] select", run: "click" },
+            { content: "Confirm the date", trigger: ".o_field_widget[name=deadline] input", run: "press Enter" },
             ...save(),
             ...button("action_assess"),
             page("handling"),
@@ -57,19 +54,13 @@ tours.add("cs_property_complaint_closing", {
         patient([
             ...button("action_start"),
             page("handling"),
-            {
-                content: "Accepted by phone",
-                trigger: ".o_field_widget[name=acceptance_method] select",
-                run: 'select "phone"',
-            },
+            // recorded phone acceptance
+            ...choose("acceptance_method", 1),
             ...save(),
             ...button("action_done"),
             { content: "Log the callback", trigger: ".o_form_statusbar button[name=action_log_callback]", run: "click" },
-            {
-                content: "Customer satisfied",
-                trigger: ".modal .o_field_widget[name=satisfaction] select",
-                run: 'select "satisfied"',
-            },
+            // satisfied
+            ...choose("satisfaction", 1, ".modal"),
             { content: "Save the callback", trigger: ".modal .o_form_button_save", run: "click" },
             { content: "Dialog closed", trigger: "body:not(:has(.modal .o_form_view))" },
             ...button("action_close"),
