@@ -40,6 +40,7 @@
         "views/res_users_views.xml",
         "report/cs_property_complaint_report.xml",
         "report/cs_property_repair_report.xml",
+        "report/cs_property_report_layout.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
@@ -49,6 +50,11 @@
         "demo/cs_property_complaint_demo.xml",
         "demo/cs_property_repair_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "cs_property/static/src/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -45,6 +45,17 @@ check_prerequisites() {
     export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 }
 
+# What the tests drive besides Odoo: the PDF printer and the browser of the tours.
+check_test_prerequisites() {
+    local wk
+    wk=$(command -v wkhtmltopdf 2>/dev/null) \
+        || die "no wkhtmltopdf on PATH: the tests print every report to PDF. Install it (Debian/Ubuntu: apt-get install wkhtmltopdf; the distribution's 0.12.6 build is enough); see README."
+    "$wk" --version >/dev/null 2>&1 || die "$wk does not run (wkhtmltopdf --version failed); reinstall it."
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+        || command -v google-chrome >/dev/null 2>&1 || command -v google-chrome-stable >/dev/null 2>&1 \
+        || die "no Chromium on PATH (chromium, chromium-browser or google-chrome): the browser tours need it. Install it (Debian/Ubuntu: apt-get install chromium); see README."
+}
+
 install_test_tools() {
     say "Test tools (requirements-test.txt)"
     "$ODOO_PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-test.txt"
@@ -159,6 +170,7 @@ lifecycle_checks() {
 
 cmd_test() {
     check_prerequisites
+    check_test_prerequisites
     install_test_tools
     lint
     start_pg
@@ -166,11 +178,11 @@ cmd_test() {
     [ "${SKIP_LIFECYCLE:-0}" = 1 ] || lifecycle_checks
     say "Install with demo data into the test database"
     run_logged "install with demo" -c "$ODOO_CONF" -d cs_test -i "$ADDON" --with-demo --stop-after-init
-    say "pytest + pytest-odoo (coverage >= $COVERAGE_MIN%)"
+    say "pytest + pytest-odoo (coverage >= $COVERAGE_MIN%; HTTP server for the tours and PDF assets)"
     cd "$ROOT"
     local rc=0
     "$ODOO_PYTHON" -m pytest "$ADDON" \
-        --odoo-config="$ODOO_CONF" --odoo-database=cs_test \
+        --odoo-config="$ODOO_CONF" --odoo-database=cs_test --odoo-http \
         --cov="$ADDON" --cov-config="$ROOT/.coveragerc" --cov-report=term-missing:skip-covered \
         --cov-fail-under="$COVERAGE_MIN" "$@" || rc=$?
     return "$rc"

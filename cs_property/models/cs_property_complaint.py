@@ -305,6 +305,7 @@ class CsPropertyComplaint(models.Model):
         self.filtered(lambda c: c.severity == "major")._escalate_to_managers(
             "major", lambda r: r.env._("Major complaint: the CS manager follows it.")
         )
+        return True
 
     def action_close_unreasonable(self):
         """Not the company's responsibility: explained patiently and closed."""
@@ -312,6 +313,7 @@ class CsPropertyComplaint(models.Model):
         self._check_state(("new", "assessed"), action)
         self._require(("explanation",), action)
         self._set_state("closed", {"is_reasonable": False, "closed_at": fields.Datetime.now()})
+        return True
 
     def action_propose(self):
         action = self.env._("proposing a solution")
@@ -324,6 +326,7 @@ class CsPropertyComplaint(models.Model):
             lambda r: (r.team_id.leader_id - r.proposed_by_id) or r.estate_id._cs_managers(),
             lambda r: r.env._("Approve the proposed solution"),
         )
+        return True
 
     def action_approve(self):
         self._check_state(("proposed",), self.env._("approval"))
@@ -359,6 +362,7 @@ class CsPropertyComplaint(models.Model):
             lambda r: r.receiver_id,
             lambda r: r.env._("Agree the approved solution with the customer"),
         )
+        return True
 
     def action_send_back(self):
         self._check_state(("proposed",), self.env._("sending back"))
@@ -378,12 +382,14 @@ class CsPropertyComplaint(models.Model):
                 complaint.proposed_by_id,
                 lambda r: r.env._("Solution sent back for rework by %(user)s.", user=user_name),
             )
+        return True
 
     def action_start(self):
         """CS agreed the approved solution with the customer: implementation starts."""
         self._check_state(("approved",), self.env._("starting the work"))
         self._set_state("in_progress", {"customer_agreed_at": fields.Datetime.now()})
         self._activity_step_done("agree")
+        return True
 
     def action_done(self):
         """Implemented and accepted by the customer (signature or recorded call)."""
@@ -400,16 +406,19 @@ class CsPropertyComplaint(models.Model):
                 )
         self._set_state("done", {"resolved_at": fields.Datetime.now()})
         self._activity_step_done("handle")
+        return True
 
     def action_close(self):
         self._check_state(("done",), self.env._("closing"))
         self._callback_check_before_close()
         self._set_state("closed", {"closed_at": fields.Datetime.now()})
+        return True
 
     def action_cancel(self):
         """Duplicates and mistakes: the number stays, marked cancelled."""
         self._check_state(("new",), self.env._("cancelling"))
         self._set_state("cancelled")
+        return True
 
     def action_reopen(self):
         """Reopen within the grace window, or open a new complaint that follows it."""

@@ -189,6 +189,7 @@ class CsPropertyOccupancy(models.Model):
             if line.date_end and line.date_end <= end:
                 continue
             line.date_end = max(end, line.date_start)
+        return True
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

@@ -447,6 +447,7 @@ class CsPropertyRepair(models.Model):
                     "consent_amount": order.amount_total,
                 }
             )
+        return True
 
     def action_consent_refused(self):
         """The customer does not accept the quote: the order closes without work."""
@@ -489,6 +490,8 @@ class CsPropertyRepair(models.Model):
             order.message_subscribe(partner_ids=technician.partner_id.ids)
         self._activity_step_done("dispatch")
         self._activity_step_repair()
+
+        return True
 
     def _activity_step_repair(self):
         """The technician's step, from dispatch to the finished work; a new
@@ -568,6 +571,7 @@ class CsPropertyRepair(models.Model):
                     )
                 )
         self._set_state("in_progress", {"arrived_at": fields.Datetime.now()})
+        return True
 
     def action_done(self):
         """Finished and signed off by the customer (emergencies: paperwork after)."""
@@ -600,6 +604,7 @@ class CsPropertyRepair(models.Model):
         self._check_consent_covers_charges(self.env._("finishing"))
         self._set_state("done", {"finished_at": fields.Datetime.now()})
         self._activity_step_done("repair")
+        return True
 
     def action_open_reschedule(self):
         self.ensure_one()
@@ -636,6 +641,7 @@ class CsPropertyRepair(models.Model):
                     )
                 )
         self._set_state("closed")
+        return True
 
     def action_cancel(self):
         self._check_state(("new", "dispatched", "in_progress", "done"), self.env._("cancelling"))
@@ -658,6 +664,7 @@ class CsPropertyRepair(models.Model):
                 # this one move, without giving agents rights on journal entries.
                 invoice.button_cancel()
         self._set_state("cancelled")
+        return True
 
     # ------------------------------------------------------------ invoicing
     def action_create_invoice(self):

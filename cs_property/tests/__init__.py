@@ -9,3 +9,6 @@ from . import test_callback
 from . import test_repair
 from . import test_workflow
 from . import test_rules_activities
+from . import test_api
+from . import test_report
+from . import test_tour

@@ -1,0 +1,1 @@
+from . import cs_property_repair_report
