@@ -345,6 +345,23 @@ class TestServiceOrderRules(RepairCase):
         form.category_id = self.electrical
         self.assertEqual(form.team_id, cleaning)
 
+    def test_urgency_change_replans_the_sla(self):
+        def running(order):
+            lines = order.sudo().sla_line_ids.filtered(lambda ln: ln.status == "running")
+            return {ln.name: ln.target_id.hours for ln in lines}
+
+        order = self._order(received_at="2020-01-01 08:00:00")
+        self.assertEqual(running(order), {"Arrival on site": 0.5, "Completion": 16})
+        order.urgency = "emergency"
+        self.assertEqual(running(order), {"Arrival on site": 0.25, "Completion": 4})
+        order.action_dispatch()
+        order.action_arrive()
+        arrival = order.sudo().sla_line_ids.filtered(lambda ln: ln.name == "Arrival on site")
+        self.assertEqual(arrival.status, "failed", "on site long after 15 minutes")
+        order.urgency = "normal"
+        self.assertEqual(running(order), {"Completion": 16})
+        self.assertIn(arrival, order.sudo().sla_line_ids, "the failed arrival keeps its history")
+
     def _quoted(self):
         order = self._order()
         order.line_ids = [Command.create({"product_id": self.product.id, "quantity": 1})]
