@@ -49,6 +49,11 @@
         "demo/cs_property_complaint_demo.xml",
         "demo/cs_property_repair_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "cs_property/static/src/fields/score_stars_field.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }
