@@ -583,10 +583,11 @@ class CsPropertyRepair(models.Model):
             moves |= move
         if len(self) == 1:
             return self.action_view_invoice()
+        name = self.env._("Invoices")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
-            "name": self.env._("Invoices"),
+            "name": name,
             "domain": [("id", "in", moves.ids)],
             "view_mode": "list,form",
         }
