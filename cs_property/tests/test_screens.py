@@ -84,6 +84,10 @@ class TestScreens(CsPropertyCase):
         )
         order = self._repair(self.env["cs.property.unit"], facility_id=facility.id)
         self.assertEqual(order.estate_id, self.estate_b)
+        form = Form(self.env["cs.property.repair"])
+        form.estate_id = self.estate_a
+        form.facility_id = facility
+        self.assertEqual(form.estate_id, self.estate_b, "the common area gives the estate")
 
     def test_unit_picker_open_while_no_estate(self):
         field = self.env["cs.property.complaint"]._fields["unit_id"]
