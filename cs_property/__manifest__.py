@@ -51,6 +51,9 @@
         "demo/cs_property_repair_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "cs_property/static/src/fields/score_stars_field.js",
+        ],
         "web.assets_tests": [
             "cs_property/static/src/tours/*.js",
         ],

@@ -17,6 +17,12 @@ class AccountMove(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "cs_property.action_cs_property_repair"
         )
-        action["domain"] = [("id", "in", self.property_repair_ids.ids)]
         action["context"] = {"create": False}
+        if len(self.property_repair_ids) == 1:
+            # one invoice, one order: open it rather than a list of one
+            action.update(
+                views=[(False, "form")], view_mode="form", res_id=self.property_repair_ids.id
+            )
+            return action
+        action["domain"] = [("id", "in", self.property_repair_ids.ids)]
         return action

@@ -72,7 +72,7 @@ class CsPropertyComplaint(models.Model):
         tracking=True,
         domain="[('complaint_type', '=', complaint_type)]",
     )
-    description = fields.Html(required=True)
+    description = fields.Html(string="Complaint Details", required=True)
     expected_outcome = fields.Text(string="Outcome Requested")
     receiver_id = fields.Many2one(
         "res.users",

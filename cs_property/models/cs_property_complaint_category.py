@@ -21,7 +21,10 @@ class CsPropertyComplaintCategory(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     team_type = fields.Selection(
-        selection=lambda self: self.env["cs.property.team"]._fields["team_type"].selection,
+        # the team's labels in the user's language, not its English source
+        selection=lambda self: (
+            self.env["cs.property.team"]._fields["team_type"]._description_selection(self.env)
+        ),
         string="Handled by",
         help="Type of team complaints of this category are routed to by default.",
     )

@@ -174,3 +174,29 @@ class CsPropertyEstate(models.Model):
     def _team_of_type(self, team_type):
         self.ensure_one()
         return self.team_ids.filtered(lambda t: t.team_type == team_type and t.active)[:1]
+
+    complaint_count = fields.Integer(compute="_compute_ticket_counts")
+    repair_count = fields.Integer(string="Service Orders", compute="_compute_ticket_counts")
+
+    def _compute_ticket_counts(self):
+        """Two grouped queries for all estates shown, not two per estate."""
+        counts = {}
+        for model in ("cs.property.complaint", "cs.property.repair"):
+            counts[model] = (
+                dict(
+                    self.env[model]._read_group(
+                        [("estate_id", "in", self.ids)], ["estate_id"], ["__count"]
+                    )
+                )
+                if self.ids
+                else {}
+            )
+        for estate in self:
+            estate.complaint_count = counts["cs.property.complaint"].get(estate, 0)
+            estate.repair_count = counts["cs.property.repair"].get(estate, 0)
+
+    def action_view_complaints(self):
+        return self._action_open_related("cs.property.complaint", self.env._("Complaints"))
+
+    def action_view_repairs(self):
+        return self._action_open_related("cs.property.repair", self.env._("Service Orders"))

@@ -77,7 +77,7 @@ class CsPropertyRepair(models.Model):
         help="Emergency: on site within 15 minutes; normal: within 30 minutes or at "
         "the appointment agreed with the customer.",
     )
-    description = fields.Text(required=True)
+    description = fields.Text(string="Fault Description", required=True)
     appointment_start = fields.Datetime(string="Appointment", tracking=True)
     appointment_end = fields.Datetime(string="Appointment End")
     # warranty and payer
@@ -701,7 +701,16 @@ class CsPropertyRepair(models.Model):
             )
             order.sudo().invoice_id = move
             moves |= move
-        return self.env["account.move"].browse(moves.ids)
+        if len(self) == 1:
+            return self.action_view_invoice()
+        name = self.env._("Invoices")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": name,
+            "domain": [("id", "in", moves.ids)],
+            "view_mode": "list,form",
+        }
 
     def _lock_for_invoicing(self):
         """Two simultaneous clicks: the second waits here, then sees the invoice."""

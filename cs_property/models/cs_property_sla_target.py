@@ -42,6 +42,69 @@ class CsPropertySlaTarget(models.Model):
         help="Comma-separated states in which the clock stops, e.g. waiting for the customer.",
     )
 
+    reach_state_names = fields.Char(
+        string="Reached when",
+        compute="_compute_state_names",
+        inverse="_inverse_reach_state_names",
+        help="States (by their names, comma-separated) that satisfy the target.",
+    )
+    pause_state_names = fields.Char(
+        string="Clock stops when",
+        compute="_compute_state_names",
+        inverse="_inverse_pause_state_names",
+        help="States (by their names, comma-separated) in which the clock stops.",
+    )
+
+    @api.depends("policy_id.name", "name")
+    def _compute_display_name(self):
+        # Policies reuse target names ("First response"): the report needs both
+        for target in self:
+            target.display_name = (
+                f"{target.policy_id.name} / {target.name}" if target.policy_id else target.name
+            )
+
+    def _state_labels(self):
+        """The states of the policy's model as {key: label} in the user's language."""
+        self.ensure_one()
+        if not self.model_name:
+            return {}
+        model = self.env[self.model_name]
+        field = model._fields[model._sla_state_field()]
+        return dict(field._description_selection(self.env))
+
+    @api.depends("reach_states", "pause_states", "model_name")
+    @api.depends_context("lang")
+    def _compute_state_names(self):
+        for target in self:
+            labels = target._state_labels()
+            for keys, names in (
+                ("reach_states", "reach_state_names"),
+                ("pause_states", "pause_state_names"),
+            ):
+                states = [s.strip() for s in (target[keys] or "").split(",") if s.strip()]
+                target[names] = ", ".join(labels.get(s, s) for s in states)
+
+    def _keys_from_names(self, names):
+        """State keys from names typed in the user's language (keys accepted too);
+        an unknown name is kept as typed, so the check below names it."""
+        keys = {label.casefold(): key for key, label in self._state_labels().items()}
+        tokens = [t.strip() for t in (names or "").replace("，", ",").split(",") if t.strip()]
+        return ",".join(keys.get(t.casefold(), t) for t in tokens)
+
+    @api.onchange("reach_state_names", "pause_state_names")
+    def _onchange_state_names(self):
+        # the stored keys follow at once, so a new line is valid before saving
+        self.reach_states = self._keys_from_names(self.reach_state_names)
+        self.pause_states = self._keys_from_names(self.pause_state_names)
+
+    def _inverse_reach_state_names(self):
+        for target in self:
+            target.reach_states = target._keys_from_names(target.reach_state_names)
+
+    def _inverse_pause_state_names(self):
+        for target in self:
+            target.pause_states = target._keys_from_names(target.pause_state_names)
+
     @staticmethod
     def _split(value):
         return {s.strip() for s in (value or "").split(",") if s.strip()}

@@ -23,12 +23,16 @@ class CsPropertyTicketMixin(models.AbstractModel):
         string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
     )
     received_at = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, tracking=True
+        string="Received On", required=True, default=fields.Datetime.now, tracking=True
     )
     partner_id = fields.Many2one("res.partner", string="Customer", tracking=True, index=True)
     phone = fields.Char(compute="_compute_phone", store=True, readonly=False, precompute=True)
     unit_id = fields.Many2one(
-        "cs.property.unit", tracking=True, index=True, domain="[('estate_id', '=', estate_id)]"
+        "cs.property.unit",
+        tracking=True,
+        index=True,
+        # any unit while no estate is chosen: the unit then gives the estate
+        domain="[('estate_id', '=?', estate_id)]",
     )
     building_id = fields.Many2one(
         related="unit_id.building_id", store=True, index=True, string="Building"
@@ -37,7 +41,7 @@ class CsPropertyTicketMixin(models.AbstractModel):
         "cs.property.facility",
         string="Common Area",
         tracking=True,
-        domain="[('estate_id', '=', estate_id)]",
+        domain="[('estate_id', '=?', estate_id)]",
     )
 
     _name_company_uniq = models.Constraint(
@@ -57,6 +61,8 @@ class CsPropertyTicketMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not vals.get("estate_id"):
+                vals.update(self._estate_from_location(vals))
             if vals.get("name", "/") == "/":
                 vals["name"] = self._next_ticket_number(vals)
         return super().create(vals_list)
@@ -79,10 +85,34 @@ class CsPropertyTicketMixin(models.AbstractModel):
             )
         )
 
+    @api.model
+    def _estate_from_location(self, vals):
+        """The estate of the unit or common area named in ``vals``, if any."""
+        for field_name in ("unit_id", "facility_id"):
+            if vals.get(field_name):
+                location = self.env[self._fields[field_name].comodel_name].browse(vals[field_name])
+                return {"estate_id": location.estate_id.id}
+        return {}
+
     @api.onchange("unit_id")
     def _onchange_unit_id(self):
+        if self.unit_id:
+            self.estate_id = self.unit_id.estate_id
         if self.unit_id and not self.partner_id:
             self.partner_id = self.unit_id.primary_contact_id
+
+    @api.onchange("facility_id")
+    def _onchange_facility_id(self):
+        if self.facility_id:
+            self.estate_id = self.facility_id.estate_id
+
+    @api.onchange("estate_id")
+    def _onchange_estate_id(self):
+        """Another estate: a unit or common area of the former one no longer fits."""
+        if self.unit_id and self.unit_id.estate_id != self.estate_id:
+            self.unit_id = False
+        if self.facility_id and self.facility_id.estate_id != self.estate_id:
+            self.facility_id = False
 
     def _check_state(self, allowed, action):
         """Guard of the workflow buttons: ``action`` is only possible in ``allowed``."""

@@ -103,6 +103,32 @@ class CsPropertyUnit(models.Model):
             if unit.building_id:
                 unit.estate_id = unit.building_id.estate_id
 
+    def _search_display_name(self, operator, value):
+        """Find a unit the way people say it, as its name shows: "502",
+        "1栋-502" or "翠湖花园 1栋-502" (every word must match, a "building-unit"
+        word matches a building and a unit number)."""
+        words = value.split() if isinstance(value, str) else []
+        if operator not in ("ilike", "like") or not words:
+            return super()._search_display_name(operator, value)
+        op = operator
+        domain = Domain.TRUE
+        for word in words:
+            alternatives = [
+                Domain("name", op, word),
+                Domain("building_id.name", op, word),
+                Domain("estate_id.name", op, word),
+                Domain("estate_id.code", op, word),
+            ]
+            # "1栋-502", and building names that contain a dash ("A-1-502")
+            for index, char in enumerate(word):
+                if char == "-" and 0 < index < len(word) - 1:
+                    alternatives.append(
+                        Domain("building_id.name", op, word[:index])
+                        & Domain("name", op, word[index + 1 :])
+                    )
+            domain &= Domain.OR(alternatives)
+        return domain
+
     @api.depends("building_id.completion_date")
     def _compute_warranty_start_date(self):
         for unit in self:
@@ -269,5 +295,30 @@ class CsPropertyUnit(models.Model):
         )
         action["domain"] = [("unit_id", "=", self.id)]
         action["context"] = {"default_unit_id": self.id, "active_test": False}
+        action["display_name"] = self.display_name
+        return action
+
+    repair_count = fields.Integer(string="Service Orders", compute="_compute_repair_count")
+
+    def _compute_repair_count(self):
+        counts = (
+            dict(
+                self.env["cs.property.repair"]._read_group(
+                    [("unit_id", "in", self.ids)], ["unit_id"], ["__count"]
+                )
+            )
+            if self.ids
+            else {}
+        )
+        for unit in self:
+            unit.repair_count = counts.get(unit, 0)
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_repair"
+        )
+        action["domain"] = [("unit_id", "=", self.id)]
+        action["context"] = {"default_unit_id": self.id, "default_estate_id": self.estate_id.id}
         action["display_name"] = self.display_name
         return action

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.fields import Domain
 
 PARTY_TYPES = [
     ("developer", "Developer"),
@@ -87,3 +88,60 @@ class ResPartner(models.Model):
         action["context"] = {"create": False}
         action["display_name"] = self.env._("Units of %(partner)s", partner=self.display_name)
         return action
+
+    property_repair_count = fields.Integer(
+        string="Service Orders",
+        compute="_compute_property_repair_count",
+        groups="cs_property.group_property_user",
+    )
+    property_is_party = fields.Boolean(
+        string="Property Party",
+        compute="_compute_property_is_party",
+        search="_search_property_is_party",
+        groups="cs_property.group_property_user,account.group_account_invoice",
+        help="Owners, tenants and residents (with an occupancy) and the developers, "
+        "contractors and renovation companies (with a party type).",
+    )
+
+    def _compute_property_repair_count(self):
+        counts = (
+            dict(
+                self.env["cs.property.repair"]._read_group(
+                    [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+                )
+            )
+            if self.ids
+            else {}
+        )
+        for partner in self:
+            partner.property_repair_count = counts.get(partner, 0)
+
+    def action_view_property_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "cs_property.action_cs_property_repair"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def _compute_property_is_party(self):
+        occupants = set()
+        if self.ids:
+            occupants = {
+                partner.id
+                for [partner] in self.env["cs.property.occupancy"]
+                .with_context(active_test=False)
+                ._read_group([("partner_id", "in", self.ids)], ["partner_id"])
+            }
+        for partner in self:
+            partner.property_is_party = bool(partner.property_party_type or partner.id in occupants)
+
+    def _search_property_is_party(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        occupancies = self.env["cs.property.occupancy"].with_context(active_test=False)._search([])
+        domain = Domain("property_party_type", "!=", False) | Domain(
+            "id", "in", occupancies.subselect("partner_id")
+        )
+        return domain if (operator == "=") == value else ~domain

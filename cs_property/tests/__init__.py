@@ -12,3 +12,5 @@ from . import test_rules_activities
 from . import test_api
 from . import test_report
 from . import test_tour
+from . import test_labels
+from . import test_screens
