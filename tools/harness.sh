@@ -54,6 +54,10 @@ check_test_prerequisites() {
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
         || command -v google-chrome >/dev/null 2>&1 || command -v google-chrome-stable >/dev/null 2>&1 \
         || die "no Chromium on PATH (chromium, chromium-browser or google-chrome): the browser tours need it. Install it (Debian/Ubuntu: apt-get install chromium); see README."
+    if command -v fc-list >/dev/null 2>&1; then
+        [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] \
+            || die "no Chinese font: printed forms would show empty boxes. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk); see README."
+    fi
 }
 
 install_test_tools() {

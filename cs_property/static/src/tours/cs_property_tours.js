@@ -48,6 +48,14 @@ tours.add("cs_property_complaint_reception", {
         ]),
 });
 
+// Complaint, the supervisor's part: the proposed solution is approved.
+tours.add("cs_property_complaint_approval", {
+    steps: () =>
+        patient([
+            ...button("action_approve"),
+        ]),
+});
+
 // Complaint, approved by the supervisor: agreed, accepted, called back, closed.
 tours.add("cs_property_complaint_closing", {
     steps: () =>
