@@ -40,6 +40,7 @@
         "views/res_users_views.xml",
         "report/cs_property_complaint_report.xml",
         "report/cs_property_repair_report.xml",
+        "views/base_automation_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",

@@ -449,19 +449,14 @@ class CsPropertyComplaint(models.Model):
 
     # ------------------------------------------------------------ notifications
     def _notify_responsible_team(self):
-        """Route to the team: its leader gets an activity and follows the complaint."""
-        for complaint in self.filtered("team_id"):
-            users = complaint.team_id.leader_id | complaint.user_id
-            complaint.message_subscribe(partner_ids=users.partner_id.ids)
-            for user in users:
-                complaint.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    date_deadline=fields.Date.context_today(complaint, complaint.deadline)
-                    if complaint.deadline
-                    else fields.Date.context_today(complaint),
-                    summary=self.env._("Handle complaint %(name)s", name=complaint.name),
-                )
+        """Route to the team: its leader and the responsible get the "handle"
+        step activity (and so follow the complaint), for a whole batch at once."""
+        self.filtered("team_id")._activity_step(
+            "handle",
+            lambda c: c.team_id.leader_id | c.user_id,
+            lambda c: c.env._("Handle complaint %(name)s", name=c.name),
+            deadline=lambda c: fields.Date.context_today(c, c.deadline) if c.deadline else None,
+        )
 
     def _escalate_to_managers(self, reason):
         for complaint in self:

@@ -137,6 +137,9 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
         re-dispatch hands the activity to the new person.
         """
         Activity = self.env["mail.activity"].sudo()
+        if self.env.context.get("tracking_disable"):
+            # imports and integrations: no "assigned to you" e-mail per activity
+            Activity = Activity.with_context(mail_activity_quick_update=True)
         act_type = self.env.ref(activity_type)
         model_id = self.env["ir.model"]._get_id(self._name)
         existing = self._activity_open(step)
