@@ -8,3 +8,4 @@ from . import test_complaint
 from . import test_callback
 from . import test_repair
 from . import test_workflow
+from . import test_scale
