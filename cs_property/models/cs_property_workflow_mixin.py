@@ -169,6 +169,10 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
                         "summary": summary(record._in_lang_of(user)),
                         "date_deadline": date,
                         "cs_step": step,
+                        # given, not computed after the INSERT: one UPDATE less
+                        # per batch (the SLA cron writes thousands at once)
+                        "res_name": record.display_name,
+                        "user_tz": user.tz,
                     }
                 )
             if replace:
