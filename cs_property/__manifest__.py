@@ -41,6 +41,7 @@
         "report/cs_property_complaint_report.xml",
         "report/cs_property_repair_report.xml",
         "report/cs_property_report_layout.xml",
+        "views/base_automation_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",

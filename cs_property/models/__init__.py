@@ -27,3 +27,4 @@ from . import cs_property_repair_line
 from . import account_move
 from . import res_partner
 from . import res_users
+from . import base_automation

@@ -471,12 +471,10 @@ class CsPropertyComplaint(models.Model):
 
     # ------------------------------------------------------------ notifications
     def _notify_responsible_team(self):
-        """Route to the team: its leader follows the complaint and gets the
-        step at hand (assess a new complaint, handle an assessed one)."""
+        """Route to the team: its leader gets the step at hand (assess a new
+        complaint, handle an assessed one) for a whole batch at once; creating
+        the activities subscribes the assignees, so they follow the complaint."""
         routed = self.filtered("team_id")
-        for complaint in routed:
-            users = complaint.team_id.leader_id | complaint.user_id
-            complaint.message_subscribe(partner_ids=users.partner_id.ids)
         new = routed.filtered(lambda c: c.state == "new")
         new._activity_step(
             "assess",

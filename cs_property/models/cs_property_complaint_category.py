@@ -14,7 +14,11 @@ class CsPropertyComplaintCategory(models.Model):
 
     _name = "cs.property.complaint.category"
     _description = "Complaint Category"
-    _order = "complaint_type, sequence, name"
+    # "id" on purpose: statistics group complaints by category, and the ORM joins
+    # any other order into every GROUP BY (type, sequence, translated name cost an
+    # on-disk sort over a million complaints; even "sequence, id" doubles the
+    # time). The configuration list sorts by its sequence handle (default_order).
+    _order = "id"
 
     name = fields.Char(required=True, translate=True)
     complaint_type = fields.Selection(COMPLAINT_TYPES, string="Class", required=True)

@@ -219,6 +219,13 @@ class CsPropertySlaLine(models.Model):
                 line.deadline = working.plan(line.date_start, line.target_id.hours)
 
     # ------------------------------------------------ warnings and escalations
+    def _sla_is_late_or_warned(self):
+        """Still a reason for a warning or escalation activity on the record."""
+        self.ensure_one()
+        if self.status == "failed":
+            return not self.date_reached
+        return self.status in ("running", "paused") and self.warned
+
     @api.model
     def _cron_sla_process(self, batch_size=1000):
         """Warn and escalate every line that is due, in batches.

@@ -142,18 +142,13 @@ class CsPropertySlaMixin(models.AbstractModel):
         result = super().write(vals)
         if state_field in vals:
             lines = self.sla_line_ids.sudo()
-            reached = lines.filtered(lambda ln: ln.status in ("running", "paused"))
             lines._on_state_change(vals[state_field])
-            reached = reached.filtered(lambda ln: ln.date_reached)
-            if reached and hasattr(self, "_activity_step_done"):
-                # a target reached: its warning and escalation activities have served
-                self._activity_step_done(
-                    [
-                        f"{kind}:{t}"
-                        for t in reached.target_id.ids
-                        for kind in ("sla_warning", "sla_escalation")
-                    ]
-                )
+            if hasattr(self, "_activity_step_done"):
+                # warnings and escalations have served once nothing of the
+                # record is running late any more
+                late = {ln.res_id for ln in lines if ln._sla_is_late_or_warned()}
+                settled = self.filtered(lambda r: r.id not in late)
+                settled._activity_step_done(["sla_warning", "sla_leader", "sla_manager"])
         if set(self._sla_replan_fields()) & set(vals):
             self._sla_replan()
         return result

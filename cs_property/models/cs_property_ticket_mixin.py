@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.base.models.ir_sequence import _update_nogap
 from odoo.exceptions import UserError
 
 
@@ -60,12 +61,46 @@ class CsPropertyTicketMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        todo = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if len(todo) > 1:
+            # an import or integration batch: numbers drawn together, one lock
+            # and one update of the gap-free sequence per company
+            estates = self.env["cs.property.estate"].browse(
+                {vals["estate_id"] for vals in todo if vals.get("estate_id")}
+            )
+            company_of = {estate.id: estate.company_id for estate in estates}
+            by_company = {}
+            for vals in todo:
+                company = company_of.get(vals.get("estate_id")) or self.env.company
+                by_company.setdefault(company, []).append(vals)
+            for company, group in by_company.items():
+                numbers = self._next_ticket_numbers(company, len(group))
+                for vals, number in zip(group, numbers, strict=False):
+                    vals["name"] = number
         for vals in vals_list:
             if not vals.get("estate_id"):
                 vals.update(self._estate_from_location(vals))
             if vals.get("name", "/") == "/":
                 vals["name"] = self._next_ticket_number(vals)
         return super().create(vals_list)
+
+    @api.model
+    def _next_ticket_numbers(self, company, count):
+        """``count`` consecutive numbers of a gap-free sequence at once; an
+        empty list when the sequence is not a plain gap-free one (the numbers
+        are then drawn one by one)."""
+        Sequence = self.env["ir.sequence"].with_company(company)
+        Sequence.browse().check_access("read")
+        sequence = Sequence.search(
+            [("code", "=", self._ticket_sequence_code), ("company_id", "in", [company.id, False])],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence or sequence.implementation != "no_gap" or sequence.use_date_range:
+            return []
+        step = sequence.number_increment
+        first = _update_nogap(sequence, step * count)
+        return [sequence.get_next_char(first + step * i) for i in range(count)]
 
     @api.model
     def _next_ticket_number(self, vals):

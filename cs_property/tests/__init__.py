@@ -14,3 +14,4 @@ from . import test_report
 from . import test_tour
 from . import test_labels
 from . import test_screens
+from . import test_scale
