@@ -224,7 +224,7 @@ class CsPropertySlaLine(models.Model):
         self.ensure_one()
         if self.status == "failed":
             return not self.date_reached
-        return self.status in ("running", "paused") and self.warned
+        return self.status in ("running", "paused") and bool(self.warned or self.escalation_level)
 
     @api.model
     def _cron_sla_process(self, batch_size=1000):

@@ -285,7 +285,8 @@ class TestRecipientLanguage(ComplaintCase):
 class TestServiceOrderRules(RepairCase):
     def test_agent_gets_business_answers_on_invoiced_orders(self):
         order = self._paid_done()
-        invoice = order.action_create_invoice()
+        order.action_create_invoice()
+        invoice = order.invoice_id
         with self.assertRaises(AccessError):
             invoice.with_user(self.user_agent).read(["state"])  # rights not widened
         with self.assertRefused(UserError, "already invoiced") as caught:
@@ -298,7 +299,8 @@ class TestServiceOrderRules(RepairCase):
 
     def test_agent_is_told_to_get_a_credit_note_first(self):
         order = self._paid_done()
-        invoice = order.action_create_invoice()
+        order.action_create_invoice()
+        invoice = order.invoice_id
         invoice.with_user(self.user_finance).action_post()
         with self.assertRefused(UserError, "must issue a credit note") as caught:
             order.with_user(self.user_agent).action_cancel()

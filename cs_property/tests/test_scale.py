@@ -79,7 +79,7 @@ class TestBulkIntake(CsPropertyCase):
                 )
                 self.assertTrue(complaint.sla_line_ids)
                 self.assertEqual(
-                    complaint._activity_open("handle").user_id, self.user_manager, "leader told"
+                    complaint._activity_open("assess").user_id, self.user_manager, "leader told"
                 )
             orders = self._create_counting(env, "cs.property.repair", self._repair_vals(n), 10)
             self.assertEqual(len(set(orders.mapped("name"))), n)
