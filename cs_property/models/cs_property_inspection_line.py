@@ -136,6 +136,13 @@ class CsPropertyInspectionLine(models.Model):
             raise UserError(
                 self.env._("Repair order %(name)s already exists.", name=self.repair_id.name)
             )
+        if not self.facility_id:
+            raise UserError(
+                self.env._(
+                    "Item “%(item)s”: say which common area needs the repair first.",
+                    item=f"{self.area} / {self.name}",
+                )
+            )
         category = self.env["cs.property.repair.category"].search([], limit=1)
         if not category:
             raise UserError(self.env._("Create a repair category first."))

@@ -230,7 +230,8 @@ class CsPropertyNonconformity(models.Model):
         self._check_state(("acknowledged",), action)
         self._check_team_user(action)
         for record in self:
-            if not record.rectification_photo_ids:
+            # photos uploaded by any team member count (attachment rights are per uploader)
+            if not record.sudo().rectification_photo_ids:
                 raise UserError(
                     self.env._(
                         "Non-conformity %(name)s: attach photos of the rectification first.",

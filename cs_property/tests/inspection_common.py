@@ -70,6 +70,9 @@ class InspectionCase(CsPropertyCase):
         cls.team_engineering = cls.env["cs.property.team"].create(
             {"name": "工程部", "estate_id": cls.estate_a.id, "team_type": "engineering"}
         )
+        cls.facility_a = cls.env["cs.property.facility"].create(
+            {"name": "大堂", "estate_id": cls.estate_a.id, "facility_type": "lobby"}
+        )
         cls.user_inspector_2 = cls.env["res.users"].create(
             {
                 "name": "inspector2",

@@ -117,8 +117,9 @@ class TestNonconformityLoop(InspectionCase):
         inspection.with_user(self.user_inspector).action_done()
         return inspection.nonconformity_ids
 
-    def _photo(self):
-        return self.env["ir.attachment"].create({"name": "after.png", "datas": PIXEL})
+    def _photo(self, user=None):
+        Attachment = self.env["ir.attachment"].with_user(user or self.env.user)
+        return Attachment.create({"name": "after.png", "datas": PIXEL})
 
     def test_full_loop_and_refusals(self):
         notice = self._notice()
@@ -131,8 +132,12 @@ class TestNonconformityLoop(InspectionCase):
         self.assertEqual(notice.state, "acknowledged")
         with self.assertRefused(UserError, "photos"):
             notice.with_user(self.team_member).action_rectified()
-        notice.rectification_photo_ids = [Command.link(self._photo().id)]
-        notice.with_user(self.team_member).write({"rectification_note": "重新清洁"})
+        notice.with_user(self.team_member).write(
+            {
+                "rectification_note": "重新清洁",
+                "rectification_photo_ids": [Command.link(self._photo(self.team_member).id)],
+            }
+        )
         notice.with_user(self.team_member).action_rectified()
         self.assertEqual(notice.rectified_by_id, self.team_member)
         # the team cannot close its own rectification
@@ -187,6 +192,9 @@ class TestNonconformityLoop(InspectionCase):
     def test_repair_from_failed_item(self):
         notice = self._notice()
         line = notice.line_id
+        with self.assertRefused(UserError, "common area"):
+            line.action_create_repair()
+        line.facility_id = self.facility_a
         action = line.action_create_repair()
         repair = self.env["cs.property.repair"].browse(action["res_id"])
         self.assertEqual(repair.estate_id, self.estate_a)
@@ -256,7 +264,8 @@ class TestInspectionAccess(InspectionCase):
             ),
             cleaning,
         )
-        self.assertFalse(Notice.with_user(self.user_plain).search([]))
+        with self.assertRaises(AccessError):
+            Notice.with_user(self.user_plain).search([])
         self.assertEqual(
             Notice.with_user(self.user_manager).search(
                 [("id", "in", inspection.nonconformity_ids.ids)]
