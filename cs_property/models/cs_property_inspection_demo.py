@@ -25,7 +25,11 @@ class CsPropertyInspectionPlan(models.Model):
         for index, inspection in enumerate(past):
             if index % 9 == 4:
                 continue  # left undone: flagged missed below
-            dated = inspection.with_context(cs_inspection_date=inspection.date_due)
+            # now and then done two days late (补检): the lateness is recorded
+            late = 2 if index % 9 == 6 and inspection.date_due + timedelta(days=2) <= today else 0
+            dated = inspection.with_context(
+                cs_inspection_date=inspection.date_due + timedelta(days=late)
+            )
             dated.action_start()
             failing = rng.sample(inspection.line_ids.ids, k=rng.choice((0, 0, 1, 1, 2)))
             for line in inspection.line_ids:
@@ -50,9 +54,12 @@ class CsPropertyInspectionPlan(models.Model):
         photo = self.env["ir.attachment"].create({"name": "整改后.png", "datas": _DEMO_PHOTO})
         open_notices = notices.filtered(lambda n: n.state == "issued").sorted("id")
         for index, notice in enumerate(open_notices):
-            step = index % 5
+            step = index % 6
             if step == 0:
                 continue  # issued
+            if step == 5:
+                notice.action_cancel()
+                continue
             notice.action_acknowledge()
             if step == 1:
                 continue  # acknowledged
