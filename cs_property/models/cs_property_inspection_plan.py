@@ -43,11 +43,11 @@ class CsPropertyInspectionPlan(models.Model):
     inspection_count = fields.Integer(compute="_compute_inspection_count")
 
     def _compute_inspection_count(self):
-        counts = dict(
-            self.env["cs.property.inspection"]._read_group(
-                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
-            )
+        Inspection = self.env["cs.property.inspection"]
+        groups = Inspection._read_group(
+            domain=[("plan_id", "in", self.ids)], groupby=["plan_id"], aggregates=["__count"]
         )
+        counts = dict(groups)
         for plan in self:
             plan.inspection_count = counts.get(plan, 0)
 

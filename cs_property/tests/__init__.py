@@ -10,3 +10,4 @@ from . import test_repair
 from . import test_workflow
 from . import test_inspection_recurrence
 from . import test_inspection
+from . import test_inspection_report
