@@ -93,16 +93,17 @@ class CsPropertyInspectionPlan(models.Model):
     @api.model
     def _cron_generate(self):
         """Daily: create the inspections of the horizon, flag the missed ones."""
-        plans = self.search([])
+        plans = self.search([("active", "=", True)])
         plans._recurrence_generate()
         plans._recurrence_flag_missed()
         return True
 
     def action_view_inspections(self):
         self.ensure_one()
+        name = self.env._("Inspections")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Inspections"),
+            "name": name,
             "res_model": "cs.property.inspection",
             "view_mode": "list,kanban,form",
             "domain": [("plan_id", "=", self.id)],
