@@ -206,18 +206,32 @@ class TestNonconformityLoop(InspectionCase):
         with self.assertRefused(UserError, "Only a failed item"):
             passed.action_create_repair()
 
+    def _run(self, xmlid, now):
+        automation = self.env.ref(xmlid)
+        with freeze_time(now):
+            records = automation._search_time_based_automation_records(until=fields.Datetime.now())
+            automation._process(records)
+        return records
+
     def test_sla_escalation_through_automation(self):
+        self.estate_a.manager_id = self.user_manager
         notice = self._notice()
-        lines = notice.sla_line_ids
-        self.assertTrue(lines)
-        lines._sla_warn()
-        self.assertTrue(notice.activity_ids.filtered(lambda a: a.cs_step == "sla_warning"))
-        lines.sudo().write({"deadline": fields.Datetime.now() - timedelta(hours=1)})
-        self.env.ref("cs_property.automation_sla_escalation_1")
-        lines._sla_escalate(1)
+        line = notice.sla_line_ids.sorted("deadline")[:1]
+        self.assertTrue(line)
+        deadline = line.deadline
+        self.assertIn(
+            line, self._run("cs_property.automation_sla_warning", deadline - timedelta(minutes=1))
+        )
+        warned = notice.activity_ids.filtered(lambda a: a.cs_step == "sla_warning")
+        self.assertIn(self.team_leader, warned.user_id)
+        self.assertIn(
+            line,
+            self._run("cs_property.automation_sla_escalation_1", deadline + timedelta(minutes=1)),
+        )
+        self.assertEqual(line.status, "failed")
         self.assertTrue(notice.sla_failed)
         escalated = notice.activity_ids.filtered(lambda a: a.cs_step == "sla_escalation")
-        self.assertEqual(escalated.user_id, self.estate_a._cs_managers())
+        self.assertIn(self.user_manager, escalated.user_id)
 
 
 class TestInspectionAccess(InspectionCase):
@@ -297,6 +311,41 @@ class TestInspectionAccess(InspectionCase):
                 "failed_count",
                 "is_late",
                 "state",
+            ],
+            self.user_inspector,
+            4,
+        )
+
+    def test_notice_lists_flat(self):
+        notices = self.env["cs.property.nonconformity"].create(
+            [
+                {
+                    "estate_id": self.estate_a.id,
+                    "service": "cleaning",
+                    "area": "大堂",
+                    "item": f"地面 {i}",
+                    "team_id": self.team_cleaning.id,
+                    "inspector_id": self.user_inspector.id,
+                    "severity": "general",
+                }
+                for i in range(80)
+            ]
+        )
+        self.assertListQueriesFlat(
+            notices,
+            [
+                "name",
+                "create_date",
+                "estate_id",
+                "service",
+                "area",
+                "item",
+                "severity",
+                "team_id",
+                "deadline",
+                "is_repeat",
+                "state",
+                "sla_failed",
             ],
             self.user_inspector,
             4,
