@@ -72,6 +72,10 @@ class CsPropertyInspectionPlan(models.Model):
             )
         return vals_list
 
+    def _recurrence_target_open_domain(self):
+        # an inspection already started is being done (late), not missed
+        return [("state", "=", "planned")]
+
     def _recurrence_notify_missed(self, missed):
         self.ensure_one()
         managers = self.estate_id._cs_managers() | self.inspector_id

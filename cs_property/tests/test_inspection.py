@@ -293,6 +293,13 @@ class TestInspectionAccess(InspectionCase):
         )
         with self.assertRaises(AccessError):
             engineering.with_user(self.team_member).action_acknowledge()
+        # the team opens the inspection its notice comes from, not the others
+        mine = cleaning.with_user(self.team_member)
+        self.assertEqual(mine.inspection_id.display_name, inspection.display_name)
+        self.assertTrue(mine.inspection_id.line_ids)
+        other = self._inspection(date_due="2026-03-09")
+        with self.assertRaises(AccessError):
+            other.with_user(self.team_member).read(["date_due"])
 
     def test_lists_flat(self):
         plan = self._plan(recurrence_horizon=0)
