@@ -297,7 +297,7 @@ class CsPropertyComplaint(models.Model):
                     "is_reasonable": True,
                     "deadline_communicated_at": complaint.deadline_communicated_at or now,
                     "user_id": complaint.user_id.id or complaint.team_id.leader_id.id,
-                },
+                }
             )
         self._notify_responsible_team()
         self.filtered(lambda c: c.severity == "major")._escalate_to_managers(
@@ -350,7 +350,7 @@ class CsPropertyComplaint(models.Model):
             {
                 "approved_by_id": self.env.uid,
                 "approved_at": fields.Datetime.now(),
-            },
+            }
         )
 
     def action_send_back(self):
@@ -442,7 +442,7 @@ class CsPropertyComplaint(models.Model):
                     "callback_required": False,
                     "acceptance_method": False,
                     "signature": False,
-                },
+                }
             )
         self._escalate_to_managers(self.env._("Complaint reopened: the customer is not satisfied."))
 

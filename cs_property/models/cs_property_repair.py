@@ -513,7 +513,7 @@ class CsPropertyRepair(models.Model):
                     "appointment_end": False,
                     "reschedule_count": order.reschedule_count + 1,
                     "arrived_at": False,
-                },
+                }
             )
             order.message_post(body=reason)
 
@@ -649,7 +649,9 @@ class CsPropertyRepair(models.Model):
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):
-            self.sudo()._set_state("dispatched", {"reschedule_count": self.reschedule_count + 1})
+            self.sudo()._set_state(
+                "dispatched", {"reschedule_count": self.reschedule_count + 1}
+            )
             self.message_post(body=self.env._("Customer dissatisfied at callback: reopened."))
             managers = self.estate_id._cs_managers()
             for manager in managers:

@@ -126,15 +126,8 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
         return True
 
     # ------------------------------------------------------------ activities
-    def _activity_step(
-        self,
-        step,
-        users,
-        summary,
-        activity_type="mail.mail_activity_data_todo",
-        deadline=None,
-        replace=True,
-    ):
+    def _activity_step(self, step, users, summary, activity_type="mail.mail_activity_data_todo",
+                       deadline=None, replace=True):
         """Give each of ``users`` one open activity for ``step`` on each record.
 
         ``summary(record)`` renders the summary; it is called with the record
@@ -154,9 +147,7 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
             targets = users(record) if callable(users) else users
             targets = targets.filtered(lambda u: u.active and not u.share)
             wanted = set(targets.ids)
-            stale = existing.filtered(
-                lambda a, r=record: a.res_id == r.id and a.user_id.id not in wanted
-            )
+            stale = existing.filtered(lambda a, r=record: a.res_id == r.id and a.user_id.id not in wanted)
             date = deadline(record) if callable(deadline) else deadline
             date = date or fields.Date.context_today(record)
             for user in targets:
