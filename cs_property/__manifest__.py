@@ -42,6 +42,14 @@
         "report/cs_property_repair_report.xml",
         "report/cs_property_report_layout.xml",
         "views/base_automation_views.xml",
+        "security/cs_property_inspection_rules.xml",
+        "data/cs_property_inspection_standard_data.xml",
+        "data/cs_property_inspection_data.xml",
+        "report/cs_property_nonconformity_report.xml",
+        "report/cs_property_inspection_report.xml",
+        "views/cs_property_inspection_standard_views.xml",
+        "views/cs_property_inspection_views.xml",
+        "views/cs_property_nonconformity_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
@@ -50,6 +58,7 @@
         "demo/cs_property_occupancy_demo.xml",
         "demo/cs_property_complaint_demo.xml",
         "demo/cs_property_repair_demo.xml",
+        "demo/cs_property_inspection_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -28,3 +28,12 @@ from . import account_move
 from . import res_partner
 from . import res_users
 from . import base_automation
+from . import cs_property_recurrence_mixin
+from . import cs_property_inspection_standard
+from . import cs_property_inspection_template
+from . import cs_property_inspection_plan
+from . import cs_property_inspection
+from . import cs_property_inspection_line
+from . import cs_property_nonconformity
+from . import cs_property_inspection_demo
+from . import cs_property_estate_inspection

@@ -15,3 +15,6 @@ from . import test_tour
 from . import test_labels
 from . import test_screens
 from . import test_scale
+from . import test_inspection_recurrence
+from . import test_inspection
+from . import test_inspection_report

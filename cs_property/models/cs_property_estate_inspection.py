@@ -1,0 +1,116 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+
+
+class CsPropertyEstate(models.Model):
+    _inherit = "cs.property.estate"
+
+    def _inspection_month_stats(self, month=None):
+        """Monthly QA figures of these estates: a fixed number of grouped
+        queries whatever the number of estates or records."""
+        start = fields.Date.to_date(month or fields.Date.context_today(self)).replace(day=1)
+        end = start + relativedelta(months=1, days=-1)
+        Inspection = self.env["cs.property.inspection"]
+        Line = self.env["cs.property.inspection.line"]
+        Notice = self.env["cs.property.nonconformity"]
+        in_month = [("date_due", ">=", start), ("date_due", "<=", end)]
+        by_state = Inspection._read_group(
+            [("estate_id", "in", self.ids), *in_month], ["estate_id", "state"], ["__count"]
+        )
+        late = dict(
+            Inspection._read_group(
+                [("estate_id", "in", self.ids), ("is_late", "=", True), *in_month],
+                ["estate_id"],
+                ["__count"],
+            )
+        )
+        scores = Line._read_group(
+            [
+                ("estate_id", "in", self.ids),
+                ("inspection_id.state", "=", "done"),
+                ("result", "in", ("pass", "fail")),
+                *in_month,
+            ],
+            ["estate_id", "service", "result"],
+            ["weight:sum"],
+        )
+        found = [("create_date", ">=", start), ("create_date", "<", end + relativedelta(days=1))]
+        notices = Notice._read_group(
+            [("estate_id", "in", self.ids), *found],
+            ["estate_id", "service", "team_id", "severity"],
+            ["__count"],
+        )
+        settled = Notice._read_group(
+            [("estate_id", "in", self.ids), ("severity", "!=", "minor"), *found],
+            ["estate_id", "state", "on_time"],
+            ["__count", "reinspection_count:sum", "reinspection_fail_count:sum"],
+        )
+        repeats = dict(
+            Notice._read_group(
+                [("estate_id", "in", self.ids), ("is_repeat", "=", True), *found],
+                ["estate_id"],
+                ["__count"],
+            )
+        )
+        weekly = Inspection._read_group(
+            [("kind", "=", "company"), ("state", "=", "done"), *in_month],
+            ["estate_id"],
+            ["score:avg"],
+        )
+        ranking = sorted(weekly, key=lambda row: -row[1])
+        services = dict(Line._fields["service"]._description_selection(self.env))
+        severities = dict(Notice._fields["severity"]._description_selection(self.env))
+        result = {}
+        for estate in self:
+            states = {state: count for e, state, count in by_state if e == estate}
+            planned = sum(c for s, c in states.items() if s != "cancelled")
+            service_scores = {}
+            for e, service, res, weight in scores:
+                if e == estate:
+                    row = service_scores.setdefault(service, [0.0, 0.0])
+                    row[0 if res == "pass" else 1] += weight
+            closed = [r for r in settled if r[0] == estate and r[1] == "closed"]
+            closed_count = sum(r[3] for r in closed)
+            reinspections = sum(r[4] for r in settled if r[0] == estate)
+            reinspection_fails = sum(r[5] for r in settled if r[0] == estate)
+            rank = next((i + 1 for i, row in enumerate(ranking) if row[0] == estate), False)
+            result[estate.id] = {
+                "month": start,
+                "planned": planned,
+                "done": states.get("done", 0),
+                "missed": states.get("missed", 0),
+                "late": late.get(estate, 0),
+                "scores": [
+                    (services.get(s, s), 100.0 * p / (p + f) if p + f else 0.0)
+                    for s, (p, f) in sorted(service_scores.items())
+                ],
+                "notices": [
+                    (services.get(s, s), team.display_name or "-", severities.get(sev, sev), count)
+                    for e, s, team, sev, count in notices
+                    if e == estate
+                ],
+                "on_time_rate": (
+                    100.0 * sum(r[3] for r in closed if r[2]) / closed_count
+                    if closed_count
+                    else 0.0
+                ),
+                "reinspection_pass_rate": (
+                    100.0 * (reinspections - reinspection_fails) / reinspections
+                    if reinspections
+                    else 0.0
+                ),
+                "repeats": repeats.get(estate, 0),
+                "weekly_rank": rank,
+                "weekly_ranked": len(ranking),
+            }
+        return result
+
+    def action_print_qa_report(self, month=None):
+        """The monthly QA report (月度品质统计) of these estates."""
+        month = fields.Date.to_string(
+            fields.Date.to_date(month or fields.Date.context_today(self)).replace(day=1)
+        )
+        return self.env.ref("cs_property.action_report_inspection_month").report_action(
+            self, data={"month": month}
+        )

@@ -1,0 +1,163 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .cs_property_inspection_standard import CHECK_TYPES, SERVICES
+
+SEVERITIES = [
+    ("minor", "Minor: Verbal Correction"),
+    ("general", "General: Rectification Notice"),
+    ("serious", "Serious: Fault Notice / Non-conformity Report"),
+]
+
+
+class CsPropertyInspectionLine(models.Model):
+    """An item of one inspection, copied from the standard when the
+    inspection was created (a later edit of the standard does not change it)."""
+
+    _name = "cs.property.inspection.line"
+    _description = "Inspection Item"
+    _order = "inspection_id, area, sequence, id"
+
+    inspection_id = fields.Many2one(
+        "cs.property.inspection", required=True, ondelete="cascade", index=True
+    )
+    estate_id = fields.Many2one(related="inspection_id.estate_id", store=True, index=True)
+    company_id = fields.Many2one(related="inspection_id.company_id", store=True)
+    date_due = fields.Date(related="inspection_id.date_due", store=True)
+    state = fields.Selection(related="inspection_id.state")
+    standard_id = fields.Many2one(
+        "cs.property.inspection.standard", string="Standard Item", index=True, ondelete="set null"
+    )
+    sequence = fields.Integer(default=10)
+    service = fields.Selection(SERVICES, required=True)
+    area = fields.Char(required=True)
+    name = fields.Char(string="Item", required=True)
+    method = fields.Char()
+    requirement = fields.Text(string="Standard")
+    check_type = fields.Selection(CHECK_TYPES, required=True, default="pass_fail")
+    min_value = fields.Float(string="Minimum")
+    max_value = fields.Float(string="Maximum")
+    uom = fields.Char(string="Unit of Measure")
+    weight = fields.Float(default=1.0)
+    result = fields.Selection(
+        [("pass", "Pass"), ("fail", "Fail"), ("na", "Not Applicable")],
+        compute="_compute_result",
+        store=True,
+        readonly=False,
+    )
+    value = fields.Float(string="Measured")
+    value_set = fields.Boolean(string="Measured?")
+    photo = fields.Image(max_width=1280, max_height=1280, attachment=True)
+    comment = fields.Char()
+    severity = fields.Selection(SEVERITIES, default="general")
+    facility_id = fields.Many2one(
+        "cs.property.facility", string="Common Area", domain="[('estate_id', '=', estate_id)]"
+    )
+    nonconformity_id = fields.Many2one("cs.property.nonconformity", readonly=True, copy=False)
+    repair_id = fields.Many2one(
+        "cs.property.repair", string="Repair Order", readonly=True, copy=False
+    )
+
+    @api.depends("value", "value_set")
+    def _compute_result(self):
+        # a measurement decides the result itself; other items keep the inspector's choice
+        for line in self:
+            if line.check_type == "measure" and line.value_set:
+                ok = line.min_value <= line.value <= (line.max_value or line.value)
+                line.result = "pass" if ok else "fail"
+            else:
+                line.result = line.result
+
+    @api.onchange("value")
+    def _onchange_value(self):
+        self.value_set = True
+
+    def write(self, vals):
+        # a measured 0 is a measurement too: writing the value marks it taken
+        if "value" in vals and "value_set" not in vals:
+            vals = dict(vals, value_set=True)
+        return super().write(vals)
+
+    def _check_complete(self):
+        for line in self:
+            label = f"{line.area} / {line.name}"
+            if not line.result:
+                raise UserError(self.env._("Item “%(item)s” has no result yet.", item=label))
+            if line.check_type == "photo" and line.result != "na" and not line.photo:
+                raise UserError(self.env._("Item “%(item)s” requires a photo.", item=label))
+            if line.result == "fail" and not (line.photo or line.comment):
+                raise UserError(
+                    self.env._(
+                        "Item “%(item)s” failed: add a photo or a comment saying what is wrong.",
+                        item=label,
+                    )
+                )
+
+    def _responsible_team(self):
+        inspection = self.inspection_id
+        return inspection.inspected_team_id or inspection.estate_id._team_of_type(self.service)
+
+    def _create_nonconformities(self):
+        """One non-conformity per failed item, in one batch."""
+        lines = self.filtered(lambda ln: ln.result == "fail" and not ln.nonconformity_id)
+        if not lines:
+            return self.env["cs.property.nonconformity"]
+        Nonconformity = self.env["cs.property.nonconformity"].sudo()
+        records = Nonconformity.create(
+            [
+                {
+                    "estate_id": line.estate_id.id,
+                    "inspection_id": line.inspection_id.id,
+                    "line_id": line.id,
+                    "standard_id": line.standard_id.id,
+                    "service": line.service,
+                    "area": line.area,
+                    "item": line.name,
+                    "description": line.comment or line.requirement,
+                    "facility_id": line.facility_id.id,
+                    "team_id": line._responsible_team().id,
+                    "inspector_id": line.inspection_id.inspector_id.id,
+                    "severity": line.severity or "general",
+                }
+                for line in lines
+            ]
+        )
+        for line, record in zip(lines, records, strict=True):
+            line.nonconformity_id = record
+        records._after_issue()
+        return records
+
+    def action_create_repair(self):
+        """One click: a service order for what the inspector found broken."""
+        self.ensure_one()
+        if self.result != "fail":
+            raise UserError(self.env._("Only a failed item raises a repair order."))
+        if self.repair_id:
+            raise UserError(
+                self.env._("Repair order %(name)s already exists.", name=self.repair_id.name)
+            )
+        if not self.facility_id:
+            raise UserError(
+                self.env._(
+                    "Item “%(item)s”: say which common area needs the repair first.",
+                    item=f"{self.area} / {self.name}",
+                )
+            )
+        category = self.env["cs.property.repair.category"].search([], limit=1)
+        if not category:
+            raise UserError(self.env._("Create a repair category first."))
+        self.repair_id = self.env["cs.property.repair"].create(
+            {
+                "estate_id": self.estate_id.id,
+                "facility_id": self.facility_id.id,
+                "category_id": category.id,
+                "channel": "patrol",
+                "description": f"{self.area} / {self.name}: {self.comment or self.requirement}",
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.property.repair",
+            "res_id": self.repair_id.id,
+            "view_mode": "form",
+        }
