@@ -27,3 +27,14 @@ from . import cs_property_repair_line
 from . import account_move
 from . import res_partner
 from . import res_users
+from . import cs_property_renovation_company
+from . import cs_property_renovation_estate
+from . import cs_property_renovation_scope
+from . import cs_property_renovation
+from . import cs_property_renovation_money
+from . import cs_property_renovation_works
+from . import cs_property_renovation_document
+from . import cs_property_renovation_deposit
+from . import cs_property_renovation_pass
+from . import cs_property_renovation_patrol
+from . import cs_property_renovation_violation
