@@ -182,7 +182,9 @@ class TestRenovationWorks(RenovationCase):
         with self.assertRefused(UserError, "has no extension request"):
             reno.action_approve_extension()
         # past the end without extension: overdue
-        reno.sudo().date_end = self.today - timedelta(days=1)
+        reno.sudo().write(
+            {"date_start": self.today - timedelta(days=9), "date_end": self.today - timedelta(days=1)}
+        )
         self.assertTrue(reno.is_overdue)
         self.assertIn(reno, reno.search([("is_overdue", "=", True)]))
         with self.assertRefused(UserError, "applied for before the planned end"):
@@ -279,7 +281,8 @@ class TestRenovationAccess(RenovationCase):
         Reno = self.env["cs.property.renovation"]
         self.assertEqual(Reno.with_user(self.user_agent).search([]), reno_a)
         self.assertEqual(Reno.with_user(self.user_inspector).search([]), reno_a)
-        self.assertEqual(Reno.with_user(self.user_finance).search([]), reno_a | reno_b)
+        mine = [("estate_id", "in", (self.estate_a | self.estate_b).ids)]
+        self.assertEqual(Reno.with_user(self.user_finance).search(mine), reno_a | reno_b)
         self.assertFalse(Reno.with_user(self.user_manager_2).search([]))
         with self.assertRaises(AccessError):
             reno_b.with_user(self.user_agent).read(["name"])

@@ -23,8 +23,9 @@ class CsPropertyRenovationDepositWizard(models.TransientModel):
         compute="_compute_journal_id",
         store=True,
         readonly=False,
+        precompute=True,
     )
-    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False)
+    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, precompute=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
 
     @api.depends("renovation_id")
