@@ -384,12 +384,6 @@ class CsPropertyRenovation(models.Model):
         return True
 
     def action_view_deposit_moves(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Deposit Register"),
-            "res_model": "cs.property.renovation.deposit",
-            "view_mode": "list,form",
-            "domain": [("renovation_id", "=", self.id)],
-            "context": {"default_renovation_id": self.id},
-        }
+        return self._action_related(
+            "cs.property.renovation.deposit", self.env._("Deposit Register")
+        )

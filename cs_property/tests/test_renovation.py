@@ -183,7 +183,10 @@ class TestRenovationWorks(RenovationCase):
             reno.action_approve_extension()
         # past the end without extension: overdue
         reno.sudo().write(
-            {"date_start": self.today - timedelta(days=9), "date_end": self.today - timedelta(days=1)}
+            {
+                "date_start": self.today - timedelta(days=9),
+                "date_end": self.today - timedelta(days=1),
+            }
         )
         self.assertTrue(reno.is_overdue)
         self.assertIn(reno, reno.search([("is_overdue", "=", True)]))
