@@ -219,8 +219,10 @@ class CsPropertyRenovation(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Overdue."))
-        domain = [("state", "=", "works"), ("date_end", "<", fields.Date.context_today(self))]
-        return domain if (operator == "=") == value else ["!", *domain]
+        today = fields.Date.context_today(self)
+        if (operator == "=") == value:
+            return [("state", "=", "works"), ("date_end", "<", today)]
+        return ["|", ("state", "!=", "works"), ("date_end", ">=", today)]
 
     def _compute_counts(self):
         """One grouped query per related model for the whole list."""

@@ -331,3 +331,92 @@ class TestRenovationAccess(RenovationCase):
             "activity_ids",
         ]
         self.assertListQueriesFlat(renos, fields, self.user_agent, 9)
+
+
+class TestRenovationMore(RenovationCase):
+    def test_other_company_manager_sees_own_renovations(self):
+        self._occupy(self.unit_c101, self.owner_2)
+        reno_c = self._reno(
+            unit=self.unit_c101, user=self.user_manager_2, partner_id=self.owner_2.id
+        )
+        Reno = self.env["cs.property.renovation"]
+        self.assertEqual(Reno.with_user(self.user_manager_2).search([]), reno_c)
+        self.assertNotIn(reno_c, Reno.with_user(self.user_manager).search([]))
+        # the other company gets its own deposit account on first use
+        account = self.company_2._cs_renovation_deposit_account()
+        self.assertEqual(account.company_ids, self.company_2)
+        self.assertEqual(reno_c.estate_id._renovation_deposit_account(), account)
+
+    def test_gate_refusals_smart_buttons_and_cancellations(self):
+        reno = self._in_works()
+        Pass = self.env["cs.property.renovation.pass"]
+        card = Pass.create({"renovation_id": reno.id, "worker_name": "刘", "id_number": "1"})
+        self.assertEqual(card.id_number_masked, "****")
+        result, reason = Pass.gate_check(card.number, on_date=reno.date_start - timedelta(days=1))
+        self.assertEqual(result, "invalid")
+        self.assertIn("valid only from", reason)
+        empty = self.env["cs.property.renovation.gate.check"].create({})
+        self.assertFalse(empty.result)
+        for method, model in (
+            ("action_view_passes", "cs.property.renovation.pass"),
+            ("action_view_patrols", "cs.property.renovation.patrol"),
+            ("action_view_violations", "cs.property.renovation.violation"),
+            ("action_view_deposit_moves", "cs.property.renovation.deposit"),
+        ):
+            action = getattr(reno, method)()
+            self.assertEqual(action["res_model"], model)
+            self.assertEqual(
+                self.env[model].search(action["domain"]),
+                getattr(
+                    reno,
+                    {
+                        "cs.property.renovation.pass": "pass_ids",
+                        "cs.property.renovation.patrol": "patrol_ids",
+                        "cs.property.renovation.violation": "violation_ids",
+                        "cs.property.renovation.deposit": "deposit_line_ids",
+                    }[model],
+                ),
+            )
+        patrol = reno.patrol_ids[-1]
+        action = patrol.action_new_violation()
+        self.assertEqual(action["context"]["default_patrol_id"], patrol.id)
+        patrol.action_cancel()
+        self.assertEqual(patrol.state, "cancelled")
+        with self.assertRefused(UserError, "already closed"):
+            patrol.with_user(self.user_technician).action_done()
+        violation = self._violation(reno, amount=0.0)
+        with self.assertRefused(UserError, "has no deduction amount"):
+            violation.with_user(self.user_finance).action_deduct()
+        violation.action_cancel()
+        self.assertEqual(violation.state, "cancelled")
+        with self.assertRefused(UserError, "is not open"):
+            violation.action_recheck_pass()
+        with self.assertRefused(ValidationError, "cannot be before the notice"):
+            self._violation(reno, deadline=self.today - timedelta(days=5))
+        # pass state and revocation reason
+        card.with_context(revoke_reason="离职").action_revoke()
+        self.assertEqual(card.revoke_reason, "离职")
+        # the permit is out: cancelling is no longer possible
+        with self.assertRefused(UserError, "cancelling is not possible now"):
+            reno.action_cancel()
+
+    def test_extension_refused_and_overdue_search(self):
+        reno = self._in_works()
+        reno.write({"extension_end": reno.date_end + timedelta(days=5), "extension_reason": "雨季"})
+        reno.action_request_extension()
+        reno.action_refuse_extension()
+        self.assertEqual(reno.extension_state, "refused")
+        self.assertFalse(reno.extension_end)
+        self.assertNotIn(reno, reno.search([("is_overdue", "=", True)]))
+        self.assertIn(reno, reno.search([("is_overdue", "!=", True)]))
+
+    def test_sla_hooks_and_violation_outside_works(self):
+        reno = self._reno()
+        self._hand_in_documents(reno)
+        reno.action_submit()
+        reno._sla_notify_warning(reno.sla_line_ids)
+        reno._sla_notify_escalation(reno.sla_line_ids, 2)
+        self.assertEqual(len(reno._activity_open(("sla", "sla_escalated"))), 2)
+        with self.assertRefused(UserError, "violations are recorded while the works run"):
+            self._violation(reno)
+        self.assertEqual(reno._workflow_final_states()[0], "closed")
