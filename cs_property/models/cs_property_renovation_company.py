@@ -43,3 +43,15 @@ class ResCompany(models.Model):
         )
         self.sudo().cs_renovation_deposit_account_id = account
         return account
+
+
+class AccountChartTemplate(models.AbstractModel):
+    _inherit = "account.chart.template"
+
+    def _load(self, template_code, company, install_demo, force_create=True):
+        """A company given its chart of accounts later gets its deposit account too."""
+        result = super()._load(template_code, company, install_demo, force_create=force_create)
+        company = company or self.env.company
+        if company and not company.cs_renovation_deposit_account_id:
+            company._cs_renovation_deposit_account()
+        return result

@@ -169,3 +169,11 @@ class TestRenovationMoney(RenovationCase):
         self.assertAlmostEqual(reno.fee_management, 800.0)
         self.env["res.company"]._cs_renovation_create_deposit_accounts()
         self.assertTrue(self.company.cs_renovation_deposit_account_id)
+
+    def test_company_given_a_chart_later_gets_the_deposit_account(self):
+        company = self.env["res.company"].create({"name": "Later Property Co."})
+        self.assertFalse(company.cs_renovation_deposit_account_id)
+        self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        account = company.cs_renovation_deposit_account_id
+        self.assertEqual(account.account_type, "liability_current")
+        self.assertEqual(account.company_ids, company)
