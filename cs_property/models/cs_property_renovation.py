@@ -409,6 +409,13 @@ class CsPropertyRenovation(models.Model):
         self._set_state(
             "approved", {"approved_at": fields.Datetime.now(), "approved_by_id": self.env.user.id}
         )
+        self._activity_step(
+            "permit",
+            lambda r: r.create_uid,
+            lambda r: r.env._(
+                "Collect the fees and the deposit of %(name)s, then issue the permit", name=r.name
+            ),
+        )
         self._notify_applicant(
             lambda r: r.env._(
                 "Your renovation application %(name)s is approved. Please pay the fees and "

@@ -79,6 +79,20 @@ class CsPropertyRenovation(models.Model):
             )
             reno.deposit_held = sum(lines.mapped("amount"))
 
+    def write(self, vals):
+        if "worker_count" in vals and not self.env.su:
+            for reno in self.filtered("fee_invoice_id"):
+                if reno.worker_count != vals["worker_count"]:
+                    raise UserError(
+                        self.env._(
+                            "Renovation %(name)s: the pass fees are invoiced for %(count)s "
+                            "workers; the number of workers can no longer change.",
+                            name=reno.name,
+                            count=reno.worker_count,
+                        )
+                    )
+        return super().write(vals)
+
     # ------------------------------------------------------------ guards
     def _check_finance(self):
         # the superuser is data loading (demo) and internal jobs, never a person

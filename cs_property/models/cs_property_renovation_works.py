@@ -27,6 +27,7 @@ class CsPropertyRenovation(models.Model):
                 .next_by_code("cs.property.renovation.permit")
             )
             reno._set_state("works", {"permit_number": number, "permit_at": fields.Datetime.now()})
+        self._activity_step_done("permit")
         self.env["cs.property.renovation.patrol"]._plan_for(self)
         return True
 

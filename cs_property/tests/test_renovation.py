@@ -119,7 +119,11 @@ class TestRenovationWorks(RenovationCase):
         with self.assertRefused(UserError, "no permit before the deposit of 2000"):
             reno.action_issue_permit()
         self._receive(reno)
+        self.assertTrue(reno._activity_open("permit"))
+        with self.assertRefused(UserError, "number of workers can no longer change"):
+            reno.worker_count = 5
         reno.action_issue_permit()
+        self.assertFalse(reno._activity_open("permit"))
         self.assertEqual(reno.state, "works")
         self.assertTrue(reno.permit_number.startswith("XK"))
         self.assertIn(reno.work_hours, ("8:30-11:30, 14:30-20:00", "8:00-12:00, 14:00-19:00"))
