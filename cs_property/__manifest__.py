@@ -50,6 +50,11 @@
         "views/cs_property_inspection_standard_views.xml",
         "views/cs_property_inspection_views.xml",
         "views/cs_property_nonconformity_views.xml",
+        "security/cs_property_renovation_rules.xml",
+        "data/cs_property_renovation_data.xml",
+        "views/cs_property_renovation_views.xml",
+        "views/cs_property_renovation_site_views.xml",
+        "report/cs_property_renovation_report.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
@@ -59,6 +64,7 @@
         "demo/cs_property_complaint_demo.xml",
         "demo/cs_property_repair_demo.xml",
         "demo/cs_property_inspection_demo.xml",
+        "demo/cs_property_renovation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -37,3 +37,14 @@ from . import cs_property_inspection_line
 from . import cs_property_nonconformity
 from . import cs_property_inspection_demo
 from . import cs_property_estate_inspection
+from . import cs_property_renovation_company
+from . import cs_property_renovation_estate
+from . import cs_property_renovation_scope
+from . import cs_property_renovation
+from . import cs_property_renovation_money
+from . import cs_property_renovation_works
+from . import cs_property_renovation_document
+from . import cs_property_renovation_deposit
+from . import cs_property_renovation_pass
+from . import cs_property_renovation_patrol
+from . import cs_property_renovation_violation

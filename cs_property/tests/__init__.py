@@ -18,3 +18,5 @@ from . import test_scale
 from . import test_inspection_recurrence
 from . import test_inspection
 from . import test_inspection_report
+from . import test_renovation
+from . import test_renovation_money

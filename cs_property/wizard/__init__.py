@@ -1,2 +1,4 @@
 from . import cs_property_repair_reschedule
 from . import cs_property_repair_number_check
+from . import cs_property_renovation_deposit_wizard
+from . import cs_property_renovation_gate_check

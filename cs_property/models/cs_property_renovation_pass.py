@@ -1,0 +1,138 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+PASS_STATES = [("valid", "Issued"), ("revoked", "Revoked")]
+
+
+class CsPropertyRenovationPass(models.Model):
+    """A worker pass (出入证): no pass, no entry (装修管理办法 4.3.1.1)."""
+
+    _name = "cs.property.renovation.pass"
+    _description = "Renovation Worker Pass"
+    _inherit = ["mail.thread"]
+    _order = "renovation_id, id"
+    _rec_name = "number"
+
+    number = fields.Char(
+        string="Pass Number", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    renovation_id = fields.Many2one(
+        "cs.property.renovation", required=True, index=True, ondelete="restrict"
+    )
+    estate_id = fields.Many2one(related="renovation_id.estate_id", store=True, index=True)
+    company_id = fields.Many2one(related="renovation_id.company_id", store=True, index=True)
+    unit_id = fields.Many2one(related="renovation_id.unit_id", store=True)
+    worker_name = fields.Char(string="Worker", required=True, tracking=True)
+    id_number = fields.Char(
+        string="ID Number", required=True, groups="cs_property.group_property_user"
+    )
+    id_number_masked = fields.Char(
+        string="ID (masked)", compute="_compute_id_number_masked", store=True
+    )
+    photo = fields.Image(max_width=512, max_height=512, attachment=True)
+    date_from = fields.Date(string="Valid From", required=True)
+    date_to = fields.Date(string="Valid Until", required=True, tracking=True)
+    state = fields.Selection(
+        PASS_STATES, default="valid", required=True, tracking=True, readonly=True
+    )
+    revoke_reason = fields.Char(readonly=True)
+
+    _number_uniq = models.Constraint("unique(number)", "A pass number is unique.")
+
+    @api.depends("id_number")
+    def _compute_id_number_masked(self):
+        for card in self.sudo():
+            number = card.id_number or ""
+            card.id_number_masked = (
+                number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "****"
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        renos = self.env["cs.property.renovation"].browse(
+            [vals["renovation_id"] for vals in vals_list]
+        )
+        for reno in renos:
+            if reno.state != "works":
+                raise UserError(
+                    self.env._(
+                        "Renovation %(name)s: passes are issued only with the permit, while "
+                        "the works run.",
+                        name=reno.name,
+                    )
+                )
+        for vals in vals_list:
+            reno = renos.browse(vals["renovation_id"])
+            vals.setdefault("date_from", reno.date_start)
+            vals.setdefault("date_to", reno.date_end)
+            if vals.get("number", "/") == "/":
+                vals["number"] = self.env["ir.sequence"].next_by_code("cs.property.renovation.pass")
+        passes = super().create(vals_list)
+        passes._check_worker_count()
+        return passes
+
+    def _check_worker_count(self):
+        for reno in self.renovation_id:
+            valid = reno.pass_ids.filtered(lambda p: p.state == "valid")
+            if len(valid) > reno.worker_count:
+                raise UserError(
+                    self.env._(
+                        "Renovation %(name)s: %(count)s workers were declared and paid for; "
+                        "declare more workers before issuing more passes.",
+                        name=reno.name,
+                        count=reno.worker_count,
+                    )
+                )
+
+    def action_revoke(self):
+        for card in self:
+            if card.state != "valid":
+                raise UserError(
+                    self.env._("Pass %(number)s is already revoked.", number=card.number)
+                )
+        self.write(
+            {"state": "revoked", "revoke_reason": self.env.context.get("revoke_reason") or False}
+        )
+        return True
+
+    @api.model
+    def gate_check(self, number, on_date=None):
+        """What the gate sees when a pass is shown or scanned: (result, reason).
+
+        ``result`` is ``valid``, ``invalid`` or ``expired``; workers without a
+        valid pass are refused entry."""
+        on_date = on_date or fields.Date.context_today(self)
+        card = self.search([("number", "=", (number or "").strip())], limit=1)
+        if not card:
+            return "invalid", self.env._("No pass has this number: refuse entry.")
+        if card.state == "revoked":
+            return "invalid", self.env._(
+                "Pass %(number)s was revoked: refuse entry.", number=card.number
+            )
+        if card.renovation_id.state != "works":
+            return "invalid", self.env._(
+                "The works of %(unit)s are not running (%(state)s): refuse entry.",
+                unit=card.unit_id.display_name,
+                state=card.renovation_id._state_label(card.renovation_id.state),
+            )
+        if on_date < card.date_from:
+            return "invalid", self.env._(
+                "Pass %(number)s is valid only from %(date)s: refuse entry.",
+                number=card.number,
+                date=card.date_from,
+            )
+        if on_date > card.date_to:
+            return "expired", self.env._(
+                "Pass %(number)s expired on %(date)s: refuse entry.",
+                number=card.number,
+                date=card.date_to,
+            )
+        return "valid", self.env._(
+            "Pass %(number)s of %(worker)s is valid for %(unit)s until %(date)s; work hours "
+            "%(hours)s.",
+            number=card.number,
+            worker=card.worker_name,
+            unit=card.unit_id.display_name,
+            date=card.date_to,
+            hours=card.renovation_id.work_hours,
+        )
