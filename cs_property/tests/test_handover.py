@@ -180,7 +180,7 @@ class TestHandover(HandoverCase):
         self.assertEqual(set(orders.mapped("source")), {"handover"})
         contractor_order = orders.filtered("contractor_id")
         self.assertEqual(contractor_order.contractor_id, self.contractor)
-        self.assertEqual(sorted(orders.mapped("line_count")), [1, 3])
+        self.assertEqual(sorted(orders.mapped("line_count")), [1, 4])
         self.assertTrue(
             all(handover.line_ids.filtered(lambda ln: ln.result == "defect").rework_line_id)
         )
@@ -192,7 +192,7 @@ class TestHandover(HandoverCase):
         # re-inspection: only the failed items, beside their earlier result
         again = self.env["cs.property.handover"].browse(handover.action_reinspect()["res_id"])
         again.action_start()
-        self.assertEqual(again.item_count, 4)
+        self.assertEqual(again.item_count, 5)
         self.assertEqual(set(again.line_ids.mapped("previous_result")), {"defect"})
         self.assertTrue(all(again.line_ids.mapped("previous_photo")))
         again.line_ids.result = "ok"
@@ -211,11 +211,15 @@ class TestHandover(HandoverCase):
         handover.action_accept()
         self.assertEqual(handover.state, "accepted")
         other = self._handover(unit=self.unit_a102)
+        other.action_start()
+        other.line_ids.result = "ok"
         with self.assertRefused(UserError, "no defect"):
-            other.action_start() or other.action_refuse()
+            other.action_refuse()
+        with self.assertRefused(UserError, "directly"):
+            other.write({"state": "accepted"})
         other.action_cancel()
         self.assertEqual(other.state, "cancelled")
-        with self.assertRefused(UserError, "directly"):
+        with self.assertRefused(UserError, "locked"):
             other.write({"state": "draft"})
 
 
