@@ -56,6 +56,7 @@
         "demo/cs_property_occupancy_demo.xml",
         "demo/cs_property_complaint_demo.xml",
         "demo/cs_property_repair_demo.xml",
+        "demo/cs_property_handover_demo.xml",
     ],
     "application": True,
     "installable": True,

@@ -155,6 +155,12 @@ class CsPropertyHandover(models.Model):
         self._set_state("inspecting", {"started_at": fields.Datetime.now()})
         return True
 
+    def action_mark_remaining_ok(self):
+        """On site the staff record the defects, then pass every item left."""
+        self._check_state(("inspecting",), self.env._("passing the remaining items"))
+        self.line_ids.filtered(lambda ln: ln.result == "pending").write({"result": "ok"})
+        return True
+
     def _reinspection_line_vals(self):
         """Only the items that failed, each pointing at its earlier result."""
         return [

@@ -108,6 +108,13 @@ class CsPropertyHandoverAppointment(models.Model):
         self._take_slot()
         return True
 
+    def book_slot(self, slot_id):
+        """Book (or move) the appointment into ``slot_id``: for imports and RPC."""
+        self.write({"slot_choice_id": slot_id})
+        if self.state == "invited":
+            return self.action_book()
+        return self.action_reschedule()
+
     def action_no_show(self):
         self._guard(("booked",), self.env._("recording a no-show"))
         now = fields.Datetime.now()

@@ -212,7 +212,8 @@ class TestHandover(HandoverCase):
         self.assertEqual(handover.state, "accepted")
         other = self._handover(unit=self.unit_a102)
         other.action_start()
-        other.line_ids.result = "ok"
+        other.action_mark_remaining_ok()
+        self.assertFalse(other.pending_count)
         with self.assertRefused(UserError, "no defect"):
             other.action_refuse()
         with self.assertRefused(UserError, "directly"):
