@@ -3,7 +3,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-
 AGE_BUCKETS = [
     ("0_7", "Up to 7 Days"),
     ("8_30", "8 to 30 Days"),
