@@ -99,6 +99,14 @@ class CsPropertyHandover(models.Model):
         aggregator="avg",
     )
 
+    defects_per_100_units = fields.Float(
+        string="Defects per 100 Units",
+        compute="_compute_counts",
+        store=True,
+        aggregator="avg",
+        help="100 × the defects of this unit: averaged, the defects per 100 units.",
+    )
+
     # ------------------------------------------------------------ computes
     @api.depends("line_ids.result")
     def _compute_counts(self):
@@ -107,6 +115,7 @@ class CsPropertyHandover(models.Model):
             handover.item_count = len(results)
             handover.defect_count = results.count("defect")
             handover.pending_count = results.count("pending")
+            handover.defects_per_100_units = 100.0 * handover.defect_count
 
     @api.depends("state", "previous_id")
     def _compute_first_time(self):

@@ -199,6 +199,11 @@ class TestHandover(HandoverCase):
         again.write({"owner_signature": PIXEL, "staff_signature": PIXEL})
         again.action_accept()
         self.assertFalse(again.first_time_accepted)
+        self.assertEqual(handover.defects_per_100_units, 500.0)
+        rows = self.env["cs.property.handover"]._read_group(
+            [("id", "in", (handover | again).ids)], [], ["first_time_rate:avg"]
+        )
+        self.assertEqual(rows[0][0], 0.0)
         self.assertEqual(self.unit_a101.owner_id, self.buyer)
 
     def test_accept_with_defects_and_cancel(self):
