@@ -155,8 +155,9 @@ class CsPropertyRework(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
-        for order in orders.filtered("partner_id"):
-            order.message_subscribe(partner_ids=order.partner_id.ids)
+        # the owner follows the order (progress reaches them): one call per owner
+        for partner, owner_orders in orders.filtered("partner_id").grouped("partner_id").items():
+            owner_orders.message_subscribe(partner_ids=partner.ids)
         return orders
 
     def write(self, vals):
