@@ -127,6 +127,12 @@ class CsPropertyHandover(models.Model):
                 else 0.0
             )
 
+    def _workflow_final_states(self):
+        return LOCKED_STATES
+
+    def _workflow_folded_states(self):
+        return ("accepted", "cancelled")
+
     # ------------------------------------------------------------ lock
     def write(self, vals):
         if not self._transition_allowed() and set(vals) - _WRITABLE_WHEN_LOCKED:

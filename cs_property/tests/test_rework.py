@@ -312,3 +312,22 @@ class TestReworkAccess(ReworkCase):
             "state",
         ]
         self.assertListQueriesFlat(orders.line_ids, register, self.user_manager, 12)
+
+
+class TestReworkSla(ReworkCase):
+    def test_sla_hooks_warn_and_escalate(self):
+        self.estate_a.user_ids = [Command.link(self.user_manager.id)]
+        rework = self._rework(severity="major")
+        lines = rework.sla_line_ids
+        self.assertEqual(len(lines), 2)
+        self.assertIn("Receipt acknowledged by the contractor", lines.mapped("name"))
+        rework._sla_notify_warning(lines[:1])
+        warning = rework._activity_open("sla_warning")
+        self.assertEqual(warning.user_id, self.user_agent)
+        rework._sla_notify_escalation(lines[:1], 2)
+        self.assertEqual(rework._activity_open("escalation").user_id, self.user_manager)
+        rework.action_issue()
+        rework.write({"acknowledged_by": "张工", "promised_date": date.today()})
+        rework.action_acknowledge()
+        ack = lines.filtered(lambda ln: ln.name == "Receipt acknowledged by the contractor")
+        self.assertEqual(ack.status, "met")
