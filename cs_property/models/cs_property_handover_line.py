@@ -43,7 +43,7 @@ class CsPropertyHandoverLine(models.Model):
         compute="_compute_contractor_id",
         store=True,
         index=True,
-        string="Contractor",
+        string="Responsible Company",
     )
     previous_line_id = fields.Many2one(
         "cs.property.handover.line", string="Earlier Result", readonly=True, index="btree_not_null"
