@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import CsPropertyCase
 from .test_rework import PIXEL
@@ -380,3 +380,22 @@ class TestDeliveryProgramme(HandoverCase):
         self.assertFalse(
             self.env["cs.property.handover.programme"].with_user(self.user_manager_2).search([])
         )
+
+
+class TestHandoverRecords(HandoverCase):
+    def test_meter_reading_and_template_counts(self):
+        self.assertEqual(self.template.item_count, len(self.template.line_ids))
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.env["cs.property.meter.reading"].create(
+                {"unit_id": self.unit_a101.id, "meter_type": "water", "reading": -1}
+            )
+        reading = self.env["cs.property.meter.reading"].create(
+            {"unit_id": self.unit_a101.id, "meter_type": "gas", "reading": 5}
+        )
+        self.assertEqual(reading.estate_id, self.estate_a)
+        handover = self._handover()
+        handover.action_start()
+        handover.document_ids[:1].delivered = True
+        handover.key_ids = [Command.create({"key_type": "card", "count": 2, "received_by": "x"})]
+        handover.key_ids.count = 3
+        self.assertEqual(handover.key_ids.count, 3)

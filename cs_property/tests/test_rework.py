@@ -331,3 +331,8 @@ class TestReworkSla(ReworkCase):
         rework.action_acknowledge()
         ack = lines.filtered(lambda ln: ln.name == "Receipt acknowledged by the contractor")
         self.assertEqual(ack.status, "met")
+
+    def test_changing_the_class_rechecks_the_warranty(self):
+        rework = self._rework()
+        with self.assertRefused(UserError, "not covered by the developer's warranty"):
+            rework.line_ids.category_id = self.appliance
