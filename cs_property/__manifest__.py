@@ -55,6 +55,14 @@
         "views/cs_property_renovation_views.xml",
         "views/cs_property_renovation_site_views.xml",
         "report/cs_property_renovation_report.xml",
+        "security/cs_property_handover_rules.xml",
+        "data/cs_property_rework_data.xml",
+        "views/cs_property_rework_views.xml",
+        "report/cs_property_rework_report.xml",
+        "data/cs_property_handover_data.xml",
+        "views/cs_property_handover_views.xml",
+        "report/cs_property_handover_report.xml",
+        "views/cs_property_handover_programme_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
@@ -65,6 +73,7 @@
         "demo/cs_property_repair_demo.xml",
         "demo/cs_property_inspection_demo.xml",
         "demo/cs_property_renovation_demo.xml",
+        "demo/cs_property_handover_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -20,3 +20,5 @@ from . import test_inspection
 from . import test_inspection_report
 from . import test_renovation
 from . import test_renovation_money
+from . import test_rework
+from . import test_handover

@@ -1,0 +1,164 @@
+"""Throughput of handover appointments and rework orders.
+
+    make bench            (throwaway cluster, fresh database)
+    python bench/bench_handover.py -c odoo.conf -d DB [--handover-sizes 100,1000]
+
+Prints records per second and SQL queries per record for:
+- inviting N owners to a delivery programme (one create() of N appointments);
+- booking those N appointments one by one into slots (each booking locks its
+  slot row with SELECT ... FOR UPDATE and counts the places taken);
+- creating N rework orders of one defect each in one create() call (gap-free
+  number, warranty check, SLA lines from the shipped automation rule);
+- starting N handover inspections from the 29-item standard checklist.
+Everything runs in one transaction that is rolled back.
+"""
+
+import argparse
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.sql_db import Cursor
+
+
+@contextmanager
+def counting():
+    counter = {"queries": 0}
+    execute = Cursor.execute
+
+    def counted(self, *args, **kwargs):
+        counter["queries"] += 1
+        return execute(self, *args, **kwargs)
+
+    Cursor.execute = counted
+    try:
+        yield counter
+    finally:
+        Cursor.execute = execute
+
+
+def report(label, n, seconds, queries):
+    print(
+        f"{label:<38} n={n:>6}  {n / seconds:>9.1f} rec/s  "
+        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
+    )
+
+
+def setup(env, n):
+    developer = env["res.partner"].create({"name": "Bench Developer", "is_company": True})
+    estate = env["cs.property.estate"].create({"name": "Bench Handover", "code": "BHO"})
+    building = env["cs.property.building"].create(
+        {
+            "estate_id": estate.id,
+            "name": "B",
+            "developer_id": developer.id,
+            "contractor_id": developer.id,
+            "completion_date": date.today() - timedelta(days=60),
+        }
+    )
+    units = env["cs.property.unit"].create(
+        [{"building_id": building.id, "name": f"{i:05d}", "gross_area": 90} for i in range(n)]
+    )
+    owner = env["res.partner"].create({"name": "Bench Buyer", "phone": "13900000000"})
+    return estate, building, units, owner
+
+
+def bench(env, n):
+    estate, building, units, owner = setup(env, n)
+    template = env.ref("cs_property.handover_template_residential")
+    days = max(1, -(-n // 20))  # two slots a day of 10 places
+    programme = env["cs.property.handover.programme"].create(
+        {
+            "name": "Bench delivery",
+            "estate_id": estate.id,
+            "building_id": building.id,
+            "template_id": template.id,
+            "date_start": date.today(),
+            "date_end": date.today() + timedelta(days=days - 1),
+            "slot_capacity": 10,
+        }
+    )
+    programme.action_generate_slots()
+    env.flush_all()
+    Appointment = env["cs.property.handover.appointment"]
+    with counting() as counter:
+        start = time.perf_counter()
+        appointments = Appointment.create(
+            [{"programme_id": programme.id, "unit_id": u.id, "partner_id": owner.id} for u in units]
+        )
+        env.flush_all()
+        seconds = time.perf_counter() - start
+    report("appointments create()", n, seconds, counter["queries"])
+
+    slots = programme.slot_ids
+    for index, appointment in enumerate(appointments):
+        appointment.slot_choice_id = slots[index // 10]
+    env.flush_all()
+    env.invalidate_all()
+    with counting() as counter:
+        start = time.perf_counter()
+        for appointment in appointments:
+            appointment.action_book()
+        env.flush_all()
+        seconds = time.perf_counter() - start
+    assert all(a.state == "booked" for a in appointments)
+    report("appointments action_book() (row lock)", n, seconds, counter["queries"])
+
+    category = env.ref("cs_property.repair_category_leak")
+    vals = [
+        {
+            "estate_id": estate.id,
+            "unit_id": unit.id,
+            "partner_id": owner.id,
+            "line_ids": [odoo.Command.create({"name": "闭水试验", "category_id": category.id})],
+        }
+        for unit in units
+    ]
+    env.flush_all()
+    with counting() as counter:
+        start = time.perf_counter()
+        orders = env["cs.property.rework"].create(vals)
+        env.flush_all()
+        seconds = time.perf_counter() - start
+    assert len(orders.sla_line_ids) >= 2 * n, "automation did not start the SLA"
+    report("rework orders create()", n, seconds, counter["queries"])
+
+    inspections = env["cs.property.handover"].create(
+        [
+            {
+                "estate_id": estate.id,
+                "unit_id": unit.id,
+                "partner_id": owner.id,
+                "template_id": template.id,
+            }
+            for unit in units[: max(1, n // 10)]
+        ]
+    )
+    env.flush_all()
+    with counting() as counter:
+        start = time.perf_counter()
+        inspections.action_start()
+        env.flush_all()
+        seconds = time.perf_counter() - start
+    report("inspections action_start() (29 items)", len(inspections), seconds, counter["queries"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--handover-sizes", default="100,1000")
+    args, _others = parser.parse_known_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        for n in [int(s) for s in args.handover_sizes.split(",")]:
+            bench(env, n)
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

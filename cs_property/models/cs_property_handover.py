@@ -1,0 +1,393 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+HANDOVER_STATES = [
+    ("draft", "Scheduled"),
+    ("inspecting", "Inspecting"),
+    ("accepted", "Accepted"),
+    ("refused", "Refused until Rectified"),
+    ("cancelled", "Cancelled"),
+]
+LOCKED_STATES = ("accepted", "refused", "cancelled")
+DOCUMENT_TYPES = [
+    ("quality_guarantee", "Residential Quality Guarantee"),
+    ("user_manual", "Residential User Manual"),
+    ("owner_manual", "Owner's Manual"),
+    ("renovation_rules", "Renovation Rules"),
+]
+# Fields automation and the chatter may still write on a locked inspection.
+_WRITABLE_WHEN_LOCKED = {
+    "callback_required",
+    "callback_due_date",
+    "message_main_attachment_id",
+    "activity_ids",
+    "message_follower_ids",
+}
+
+
+class CsPropertyHandover(models.Model):
+    """A joint handover inspection of a unit (收楼验房, 004, 003 §一): items
+    checked room by room, meter readings, keys and documents, both
+    signatures; acceptance hands the unit over and locks the record."""
+
+    _name = "cs.property.handover"
+    _description = "Handover Inspection"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "cs.property.ticket.mixin",
+        "cs.property.callback.mixin",
+    ]
+    _ticket_sequence_code = "cs.property.handover"
+
+    state = fields.Selection(
+        HANDOVER_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_read_group_all_states",
+    )
+    unit_id = fields.Many2one(required=True)
+    template_id = fields.Many2one(
+        "cs.property.handover.template", string="Checklist", required=True
+    )
+    staff_id = fields.Many2one(
+        "res.users",
+        string="Staff on Duty",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    previous_id = fields.Many2one(
+        "cs.property.handover", string="Re-inspection of", readonly=True, copy=False, index=True
+    )
+    line_ids = fields.One2many("cs.property.handover.line", "handover_id", string="Items")
+    meter_reading_ids = fields.One2many(
+        "cs.property.meter.reading", "handover_id", string="Meter Readings"
+    )
+    key_ids = fields.One2many("cs.property.handover.key", "handover_id", string="Keys and Cards")
+    document_ids = fields.One2many(
+        "cs.property.handover.document", "handover_id", string="Documents Delivered"
+    )
+    rework_ids = fields.One2many("cs.property.rework", "handover_id", string="Rework Orders")
+    item_count = fields.Integer(compute="_compute_counts", store=True)
+    defect_count = fields.Integer(compute="_compute_counts", store=True)
+    pending_count = fields.Integer(compute="_compute_counts", store=True, string="To Check")
+    started_at = fields.Datetime(readonly=True, copy=False)
+    accepted_with_defects = fields.Boolean(
+        help="The owner accepts the unit with the listed defects, to be reworked."
+    )
+    outcome_note = fields.Text(string="Outcome Note")
+    owner_signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    staff_signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    closed_at = fields.Datetime(string="Decided at", readonly=True, copy=False)
+    charges_start_date = fields.Date(
+        string="Service Charges From",
+        copy=False,
+        help="Date from which the service charges run; the acceptance date by default.",
+    )
+    first_time_accepted = fields.Boolean(
+        compute="_compute_first_time", store=True, aggregator="bool_or"
+    )
+    first_time_rate = fields.Float(
+        string="First-Time Acceptance (%)",
+        compute="_compute_first_time",
+        store=True,
+        aggregator="avg",
+    )
+
+    defects_per_100_units = fields.Float(
+        string="Defects per 100 Units",
+        compute="_compute_counts",
+        store=True,
+        aggregator="avg",
+        help="100 × the defects of this unit: averaged, the defects per 100 units.",
+    )
+
+    # ------------------------------------------------------------ computes
+    @api.depends("line_ids.result")
+    def _compute_counts(self):
+        for handover in self:
+            results = handover.line_ids.mapped("result")
+            handover.item_count = len(results)
+            handover.defect_count = results.count("defect")
+            handover.pending_count = results.count("pending")
+            handover.defects_per_100_units = 100.0 * handover.defect_count
+
+    @api.depends("state", "previous_id")
+    def _compute_first_time(self):
+        for handover in self:
+            handover.first_time_accepted = handover.state == "accepted" and not handover.previous_id
+            handover.first_time_rate = (
+                (100.0 if handover.first_time_accepted else 0.0)
+                if handover.state in ("accepted", "refused")
+                else 0.0
+            )
+
+    def _workflow_final_states(self):
+        return LOCKED_STATES
+
+    def _workflow_folded_states(self):
+        return ("accepted", "cancelled")
+
+    # ------------------------------------------------------------ lock
+    def write(self, vals):
+        if not self._transition_allowed() and set(vals) - _WRITABLE_WHEN_LOCKED:
+            self._check_unlocked()
+        return super().write(vals)
+
+    def _check_unlocked(self):
+        locked = self.filtered(lambda h: h.state in LOCKED_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Handover inspection %(name)s is “%(state)s” and locked: it can no "
+                    "longer be edited. A refused handover gets a re-inspection.",
+                    name=locked[0].name,
+                    state=locked[0]._state_label(locked[0].state),
+                )
+            )
+
+    # ------------------------------------------------------------ workflow
+    def action_start(self):
+        """Copy the checklist into the inspection: one create for all items."""
+        self._check_state(("draft",), self.env._("starting the inspection"))
+        line_vals, doc_vals = [], []
+        for handover in self:
+            if handover.previous_id:
+                items = handover.previous_id._reinspection_line_vals()
+            else:
+                items = handover.template_id._inspection_line_vals(handover.unit_id)
+            line_vals += [dict(vals, handover_id=handover.id) for vals in items]
+            doc_vals += [
+                {"handover_id": handover.id, "document_type": key} for key, _label in DOCUMENT_TYPES
+            ]
+        self.env["cs.property.handover.line"].create(line_vals)
+        self.env["cs.property.handover.document"].create(doc_vals)
+        self._set_state("inspecting", {"started_at": fields.Datetime.now()})
+        return True
+
+    def action_mark_remaining_ok(self):
+        """On site the staff record the defects, then pass every item left."""
+        self._check_state(("inspecting",), self.env._("passing the remaining items"))
+        self.line_ids.filtered(lambda ln: ln.result == "pending").write({"result": "ok"})
+        return True
+
+    def _reinspection_line_vals(self):
+        """Only the items that failed, each pointing at its earlier result."""
+        return [
+            {
+                "sequence": line.sequence,
+                "room": line.room,
+                "name": line.name,
+                "category_id": line.category_id.id,
+                "photo_required": line.photo_required,
+                "previous_line_id": line.id,
+            }
+            for line in self.line_ids
+            if line.result == "defect"
+        ]
+
+    def _check_items(self):
+        for handover in self:
+            if handover.pending_count:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s: %(count)s items are not checked yet.",
+                        name=handover.name,
+                        count=handover.pending_count,
+                    )
+                )
+            for line in handover.line_ids:
+                if line.result == "defect" and (
+                    not line.description or (line.photo_required and not line.photo)
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Item “%(room)s / %(item)s” is a defect: describe it and add "
+                            "its photo.",
+                            room=line.room,
+                            item=line.name,
+                        )
+                    )
+
+    def action_accept(self):
+        """The owner takes the unit: handover date, status, owner, charges, callback."""
+        self._check_state(("inspecting",), self.env._("accepting the handover"))
+        self._check_items()
+        for handover in self:
+            if not handover.owner_signature:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s: the owner has not signed the "
+                        "acceptance yet.",
+                        name=handover.name,
+                    )
+                )
+            if not handover.staff_signature:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s: the staff member on duty has not "
+                        "signed yet.",
+                        name=handover.name,
+                    )
+                )
+            if handover.defect_count and not handover.accepted_with_defects:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s has %(count)s defects: refuse the "
+                        "handover until they are rectified, or record that the owner "
+                        "accepts with the defects listed.",
+                        name=handover.name,
+                        count=handover.defect_count,
+                    )
+                )
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        for handover in self:
+            handover._set_state(
+                "accepted",
+                {"closed_at": now, "charges_start_date": handover.charges_start_date or today},
+            )
+            handover._hand_over_unit()
+        return True
+
+    def _hand_over_unit(self):
+        self.ensure_one()
+        unit = self.unit_id
+        day = fields.Date.context_today(self)
+        unit_vals = {"handover_date": day, "charges_start_date": self.charges_start_date}
+        if unit.state == "unsold":
+            unit_vals["state"] = "vacant"
+        unit.write(unit_vals)
+        if self.partner_id and not unit.with_context(date=day).owner_id:
+            self.env["cs.property.occupancy"].create(
+                {
+                    "unit_id": unit.id,
+                    "partner_id": self.partner_id.id,
+                    "role": "owner",
+                    "date_start": day,
+                    "is_primary_contact": True,
+                }
+            )
+
+    def action_refuse(self):
+        """Refused until the defects are rectified; a re-inspection follows."""
+        self._check_state(("inspecting",), self.env._("refusing the handover"))
+        self._check_items()
+        for handover in self:
+            if not handover.defect_count:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s has no defect: there is nothing to "
+                        "refuse it for.",
+                        name=handover.name,
+                    )
+                )
+        self._set_state("refused", {"closed_at": fields.Datetime.now()})
+        return True
+
+    def action_create_rework(self):
+        """Defects → rework orders, one per responsible party of the unit."""
+        self._check_state(("accepted", "refused"), self.env._("issuing rework orders"))
+        Rework = self.env["cs.property.rework"]
+        orders = Rework
+        for handover in self:
+            defects = handover.line_ids.filtered(
+                lambda ln: ln.result == "defect" and not ln.rework_line_id
+            )
+            if not defects:
+                raise UserError(
+                    self.env._(
+                        "Handover inspection %(name)s: every defect already has its rework order.",
+                        name=handover.name,
+                    )
+                )
+            building = handover.unit_id.building_id
+            vals_list = []
+            groups = defects.grouped("responsible")
+            for responsible, lines in groups.items():
+                vals_list.append(
+                    {
+                        "estate_id": handover.estate_id.id,
+                        "unit_id": handover.unit_id.id,
+                        "partner_id": handover.partner_id.id,
+                        "source": "handover",
+                        "handover_id": handover.id,
+                        "developer_id": building.developer_id.id,
+                        "contractor_id": building.contractor_id.id
+                        if responsible == "contractor"
+                        else False,
+                        "severity": max(lines.mapped("severity"), key=_SEVERITY_RANK.get),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "sequence": line.sequence,
+                                    "room": line.room,
+                                    "name": line.name,
+                                    "description": line.description,
+                                    "category_id": line.category_id.id,
+                                    "photo": line.photo,
+                                    "handover_line_id": line.id,
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                )
+            created = Rework.create(vals_list)
+            for line in created.line_ids:
+                line.handover_line_id.sudo().rework_line_id = line
+            orders |= created
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.property.rework",
+            "view_mode": "list,form",
+            "domain": [("id", "in", orders.ids)],
+            "name": self.env._("Rework Orders"),
+        }
+
+    def action_reinspect(self):
+        """A new inspection of the failed items only, beside their earlier result."""
+        self._check_state(("refused",), self.env._("planning the re-inspection"))
+        self.ensure_one()
+        again = self.create(
+            {
+                "estate_id": self.estate_id.id,
+                "unit_id": self.unit_id.id,
+                "partner_id": self.partner_id.id,
+                "template_id": self.template_id.id,
+                "previous_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": again.id,
+            "view_mode": "form",
+        }
+
+    def action_cancel(self):
+        self._check_state(("draft", "inspecting"), self.env._("cancelling"))
+        self._set_state("cancelled")
+        return True
+
+    def action_view_rework(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.property.rework",
+            "view_mode": "list,form",
+            "domain": [("handover_id", "=", self.id)],
+            "name": self.env._("Rework Orders"),
+        }
+
+    # ------------------------------------------------------------ mixin hooks
+    def _callback_responsible(self):
+        return self.staff_id or self.create_uid
+
+
+_SEVERITY_RANK = {"minor": 0, "normal": 1, "major": 2}

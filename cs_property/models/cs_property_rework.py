@@ -1,0 +1,399 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+REWORK_STATES = [
+    ("draft", "Draft"),
+    ("issued", "Issued to Developer"),
+    ("acknowledged", "Receipt Acknowledged"),
+    ("in_progress", "Rework in Progress"),
+    ("contractor_done", "Done by Contractor"),
+    ("reinspected", "Re-inspection Passed"),
+    ("confirmed", "Confirmed by Owner"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+REWORK_OPEN_STATES = ("draft", "issued", "acknowledged", "in_progress", "contractor_done")
+# The contractor owes work in these states: a passed promise date makes the order overdue.
+REWORK_OWED_STATES = ("issued", "acknowledged", "in_progress")
+REWORK_SEVERITIES = [
+    ("minor", "Minor Defect"),
+    ("normal", "Ordinary Defect"),
+    ("major", "Major Defect"),
+]
+REWORK_SOURCES = [
+    ("handover", "Handover Inspection"),
+    ("repair", "Service Order"),
+    ("owner", "Owner's Report"),
+]
+
+
+class CsPropertyRework(models.Model):
+    """A developer-warranty rework order (返修单, 000 返修管理规定): issued to the
+    developer or its contractor, who signs for it, does the work; staff
+    re-inspect on site and the owner confirms in writing before it closes."""
+
+    _name = "cs.property.rework"
+    _description = "Rework Order"
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "cs.property.ticket.mixin",
+        "cs.property.sla.mixin",
+    ]
+    _ticket_sequence_code = "cs.property.rework"
+
+    state = fields.Selection(
+        REWORK_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand="_read_group_all_states",
+    )
+    source = fields.Selection(REWORK_SOURCES, required=True, default="owner", string="Origin")
+    severity = fields.Selection(
+        REWORK_SEVERITIES, required=True, default="normal", tracking=True, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Followed up by",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+        help="The customer-service agent who chases the order (主控部门).",
+    )
+    developer_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_parties",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        string="Developer",
+    )
+    contractor_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_parties",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        string="Contractor",
+    )
+    line_ids = fields.One2many("cs.property.rework.line", "rework_id", string="Defects", copy=True)
+    line_count = fields.Integer(compute="_compute_line_count", store=True)
+    progress_ids = fields.One2many("cs.property.rework.progress", "rework_id", string="Progress")
+    repair_id = fields.Many2one(
+        "cs.property.repair", string="Service Order", index="btree_not_null", copy=False
+    )
+    handover_id = fields.Many2one(
+        "cs.property.handover", string="Handover Inspection", index="btree_not_null", copy=False
+    )
+    issued_at = fields.Datetime(readonly=True, copy=False)
+    acknowledged_at = fields.Datetime(readonly=True, copy=False)
+    acknowledged_by = fields.Char(
+        string="Signed for by", copy=False, help="Who signed for the order at the contractor."
+    )
+    acknowledgement_signature = fields.Image(
+        max_width=1024, max_height=1024, copy=False, attachment=True
+    )
+    promised_date = fields.Date(tracking=True, copy=False)
+    contractor_done_at = fields.Datetime(readonly=True, copy=False)
+    reinspected_at = fields.Datetime(readonly=True, copy=False)
+    reinspected_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    reinspection_note = fields.Text(copy=False)
+    reinspection_fail_count = fields.Integer(readonly=True, copy=False, tracking=True)
+    owner_signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    owner_comment = fields.Text(copy=False)
+    confirmed_at = fields.Datetime(readonly=True, copy=False)
+    closed_at = fields.Datetime(readonly=True, copy=False)
+    is_disputed = fields.Boolean(string="Disputed", readonly=True, copy=False, tracking=True)
+    dispute_memo = fields.Text(
+        copy=False, help="Written memo of the dispute (备忘), signed by the parties."
+    )
+    dispute_signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    dispute_attachment_ids = fields.Many2many(
+        "ir.attachment", "cs_property_rework_dispute_rel", string="Dispute Images", copy=False
+    )
+    is_repeat = fields.Boolean(compute="_compute_flags", store=True, index=True, string="Repeated")
+    is_overdue = fields.Boolean(compute="_compute_flags", store=True, index=True, string="Overdue")
+    cancel_reason = fields.Char(copy=False)
+
+    _state_promised_idx = models.Index("(state, promised_date)")
+
+    # ------------------------------------------------------------ computes
+    @api.depends("unit_id", "facility_id")
+    def _compute_parties(self):
+        for order in self:
+            building = order.unit_id.building_id or order.facility_id.building_id
+            if building and not order.developer_id:
+                order.developer_id = building.developer_id
+            if building and not order.contractor_id:
+                order.contractor_id = building.contractor_id
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for order in self:
+            order.line_count = len(order.line_ids)
+
+    @api.depends("line_ids.is_repeat", "promised_date", "state")
+    def _compute_flags(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            order.is_repeat = any(order.line_ids.mapped("is_repeat"))
+            order.is_overdue = bool(
+                order.state in REWORK_OWED_STATES
+                and order.promised_date
+                and order.promised_date < today
+            )
+
+    # ------------------------------------------------------------ ORM
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        # the owner follows the order (progress reaches them): one call per owner
+        for partner, owner_orders in orders.filtered("partner_id").grouped("partner_id").items():
+            owner_orders.message_subscribe(partner_ids=partner.ids)
+        return orders
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & {"line_ids", "unit_id", "developer_id", "contractor_id"}:
+            closed = self.filtered(lambda o: o.state in ("closed", "cancelled"))
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s is “%(state)s”: its defects and parties can "
+                        "no longer change.",
+                        name=closed[0].name,
+                        state=closed[0]._state_label(closed[0].state),
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------ workflow
+    def action_issue(self):
+        """Send the order to the developer or contractor (who must sign for it)."""
+        self._check_state(("draft",), self.env._("issuing"))
+        for order in self:
+            if not order.line_ids:
+                raise UserError(
+                    self.env._("Rework order %(name)s: list the defects first.", name=order.name)
+                )
+            if not (order.contractor_id or order.developer_id):
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: name the developer or the contractor it is "
+                        "issued to.",
+                        name=order.name,
+                    )
+                )
+        self._set_state("issued", {"issued_at": fields.Datetime.now()})
+        self._activity_step(
+            "acknowledge",
+            lambda o: o.user_id,
+            lambda o: o.env._("Get rework order %(name)s signed for", name=o.name),
+        )
+        return True
+
+    def action_acknowledge(self):
+        """The contractor signed for the order and promised a date."""
+        self._check_state(("issued",), self.env._("recording the receipt"))
+        for order in self:
+            if not order.acknowledged_by or not order.promised_date:
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: record who signed for it at the contractor "
+                        "and the promised completion date.",
+                        name=order.name,
+                    )
+                )
+        self._set_state("acknowledged", {"acknowledged_at": fields.Datetime.now()})
+        self._activity_step_done("acknowledge")
+        return True
+
+    def action_start(self):
+        self._check_state(("acknowledged",), self.env._("starting the rework"))
+        self._set_state("in_progress")
+        return True
+
+    def action_contractor_done(self):
+        self._check_state(("in_progress",), self.env._("recording the contractor's completion"))
+        self._set_state("contractor_done", {"contractor_done_at": fields.Datetime.now()})
+        self._activity_step(
+            "reinspect",
+            lambda o: o.user_id,
+            lambda o: o.env._("Re-inspect rework order %(name)s on site", name=o.name),
+        )
+        return True
+
+    def action_reinspect_pass(self):
+        self._check_state(("contractor_done",), self.env._("passing the re-inspection"))
+        self._set_state(
+            "reinspected",
+            {"reinspected_at": fields.Datetime.now(), "reinspected_by_id": self.env.uid},
+        )
+        self._activity_step_done("reinspect")
+        self._activity_step(
+            "owner_confirm",
+            lambda o: o.user_id,
+            lambda o: o.env._("Get the owner's written confirmation of %(name)s", name=o.name),
+        )
+        return True
+
+    def action_reinspect_fail(self):
+        """Not fixed: back to the contractor, and the failure counts."""
+        self._check_state(("contractor_done",), self.env._("failing the re-inspection"))
+        for order in self:
+            if not order.reinspection_note:
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: write what is still wrong in the "
+                        "re-inspection note before sending it back.",
+                        name=order.name,
+                    )
+                )
+            order._set_state(
+                "in_progress",
+                {
+                    "reinspection_fail_count": order.reinspection_fail_count + 1,
+                    "contractor_done_at": False,
+                },
+            )
+            order.message_post(
+                body=self.env._("Re-inspection failed: %(note)s", note=order.reinspection_note)
+            )
+        self._activity_step_done("reinspect")
+        return True
+
+    def action_owner_confirm(self):
+        self._check_state(("reinspected",), self.env._("recording the owner's confirmation"))
+        for order in self:
+            if not order.owner_signature:
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: the owner confirms in writing: get the "
+                        "owner's signature first.",
+                        name=order.name,
+                    )
+                )
+        self._set_state("confirmed", {"confirmed_at": fields.Datetime.now()})
+        self._activity_step_done("owner_confirm")
+        return True
+
+    def action_close(self):
+        for order in self:
+            if order.state != "confirmed":
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s cannot be closed yet: it closes only after "
+                        "the on-site re-inspection has passed and the owner has confirmed "
+                        "in writing (now “%(state)s”).",
+                        name=order.name,
+                        state=order._state_label(order.state),
+                    )
+                )
+        self._set_state("closed", {"closed_at": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_state(REWORK_OPEN_STATES, self.env._("cancelling"))
+        for order in self:
+            if not order.cancel_reason:
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: give the reason for cancelling.", name=order.name
+                    )
+                )
+        self._set_state("cancelled")
+        return True
+
+    def action_dispute(self):
+        """The developer rejects warranty responsibility: a signed memo is needed."""
+        self._check_state(REWORK_OPEN_STATES, self.env._("recording a dispute"))
+        for order in self:
+            if not order.dispute_memo or not (
+                order.dispute_signature or order.dispute_attachment_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "Rework order %(name)s: a disputed item needs the written memo and "
+                        "the parties' signatures or images.",
+                        name=order.name,
+                    )
+                )
+        self.write({"is_disputed": True})
+        self._escalate(self.env._("disputed by the developer"))
+        return True
+
+    # ------------------------------------------------------------ escalation
+    def _escalate(self, reason):
+        """Repeated, disputed and overdue items go up to the estate's managers."""
+        for order in self:
+            managers = order.estate_id._cs_managers()
+            order._activity_step(
+                "escalation",
+                managers,
+                lambda o, r=reason: o.env._(
+                    "Rework order %(name)s escalated: %(reason)s", name=o.name, reason=r
+                ),
+                activity_type="mail.mail_activity_data_warning",
+                replace=False,
+            )
+            order.message_post(
+                body=self.env._("Escalated to the managers: %(reason)s", reason=reason)
+            )
+        return True
+
+    @api.model
+    def _cron_escalate(self):
+        """Daily: refresh overdue flags and escalate flagged open orders once
+        (one activity per manager and order: re-running adds nothing)."""
+        open_orders = self.search([("state", "in", REWORK_OPEN_STATES)])
+        open_orders._recompute_recordset(["is_overdue"])
+        open_orders.line_ids._refresh_age_bucket()
+        flagged = open_orders.filtered(lambda o: o.is_overdue or o.is_repeat or o.is_disputed)
+        already = set(flagged._activity_open("escalation").mapped("res_id"))
+        todo = flagged.filtered(lambda o: o.id not in already)
+        for order in todo:
+            reasons = []
+            if order.is_overdue:
+                reasons.append(order.env._("overdue"))
+            if order.is_repeat:
+                reasons.append(order.env._("repeated"))
+            if order.is_disputed:
+                reasons.append(order.env._("disputed by the developer"))
+            order._escalate(", ".join(reasons))
+        return True
+
+    # ------------------------------------------------------------ mixin hooks
+    def _sla_notify_warning(self, lines):
+        self._activity_step(
+            "sla_warning",
+            lambda o: o.user_id,
+            lambda o: o.env._(
+                "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+            ),
+            activity_type="mail.mail_activity_data_warning",
+        )
+
+    def _sla_notify_escalation(self, lines, level):
+        self._escalate(
+            self.env._("SLA failed (%(targets)s)", targets=", ".join(lines.mapped("name")))
+        )
+
+    def action_view_repair(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cs.property.repair",
+            "res_id": self.repair_id.id,
+            "view_mode": "form",
+        }
+
+    def action_print_letter(self):
+        """The contact letter (联系函) to the developer with its open items."""
+        return self.env.ref("cs_property.action_report_rework_letter").report_action(self.line_ids)
