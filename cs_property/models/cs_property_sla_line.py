@@ -288,7 +288,11 @@ class CsPropertySlaLine(models.Model):
         ]
         if level <= 1:
             return self.search([*domain, ("deadline", "<=", now)])
-        targets = self.env["cs.property.sla.target"].with_context(active_test=False).search([])
+        targets = (
+            self.env["cs.property.sla.target"]
+            .with_context(active_test=False)
+            .search([("escalation_hours", ">=", 0)])
+        )
         lines = self.browse()
         for hours, group in targets.grouped("escalation_hours").items():
             lines |= self.search(
