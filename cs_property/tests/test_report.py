@@ -1,10 +1,13 @@
 import io
 import unicodedata
 import unittest
+from datetime import date, timedelta
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
+from .renovation_common import RenovationCase
 from .test_complaint import ComplaintCase
 from .test_repair import RepairCase
 from .test_tour import BrowserCase
@@ -108,16 +111,146 @@ class TestComplaintPdf(PdfMixin, ComplaintCase, BrowserCase):
             self.assertIn(complaint.name, text)
         self.assertIn("Replace the seal", text)
 
+
+@tagged("post_install", "-at_install")
+class TestEveryReportPrints(PdfMixin, RenovationCase, BrowserCase):
+    """Every PDF report of the add-on prints two records in one call, on
+    records the test makes (one each, the other from demo data when there is
+    any): a print that breaks on a second record or on empty fields fails
+    here, with or without demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # inside the developer's warranty, so rework items can be recorded
+        cls.building_a1.write(
+            {
+                "developer_id": cls.developer.id,
+                "completion_date": date.today() - timedelta(days=365),
+            }
+        )
+
+    def _new_complaint(self):
+        return self.env["cs.property.complaint"].create(
+            {
+                "estate_id": self.estate_a.id,
+                "partner_id": self.owner.id,
+                "unit_id": self.unit_a101.id,
+                "complaint_type": "engineering",
+                "category_id": self.env.ref("cs_property.complaint_category_leak").id,
+                "description": "<p>卫生间漏水到楼下</p>",
+            }
+        )
+
+    def _new_repair(self):
+        return self.env["cs.property.repair"].create(
+            {
+                "estate_id": self.estate_a.id,
+                "unit_id": self.unit_a101.id,
+                "partner_id": self.owner.id,
+                "category_id": self.env.ref("cs_property.repair_category_plumbing").id,
+                "description": "厨房下水道堵塞",
+            }
+        )
+
+    def _new_handover(self):
+        Handover = self.env["cs.property.handover"]
+        unit = self.unit_a102
+        if Handover.search_count([("unit_id", "=", unit.id)]):
+            unit = self.unit_a201
+        return Handover.create(
+            {
+                "estate_id": self.estate_a.id,
+                "unit_id": unit.id,
+                "partner_id": self.owner_2.id,
+                "template_id": self.env.ref("cs_property.handover_template_residential").id,
+            }
+        )
+
+    def _new_estate(self):
+        used = self.made.get("cs.property.estate", self.env["cs.property.estate"])
+        return ((self.estate_a | self.estate_b) - used)[:1]
+
+    def _new_nonconformity(self):
+        return self.env["cs.property.nonconformity"].create(
+            {
+                "estate_id": self.estate_a.id,
+                "service": "cleaning",
+                "area": "大堂",
+                "item": "地面",
+                "description": "地面有垃圾",
+                "team_id": self.team.id,
+            }
+        )
+
+    def _works(self):
+        """The test's renovation in works on A101 (made once)."""
+        works = self.env["cs.property.renovation"].search(
+            [("unit_id", "=", self.unit_a101.id), ("state", "=", "works")], limit=1
+        )
+        return works or self._in_works()
+
+    def _new_renovation(self):
+        works = self._works()
+        if works in self.made.get("cs.property.renovation", works.browse()):
+            # a second one: an application on another unit, not yet approved
+            return self._reno(unit=self.unit_a102)
+        return works
+
+    def _new_violation(self):
+        return self._violation(self._works())
+
+    def _new_rework_line(self):
+        rework = self.env["cs.property.rework"].create(
+            {
+                "estate_id": self.estate_a.id,
+                "unit_id": self.unit_a101.id,
+                "partner_id": self.owner.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "room": "卫生间",
+                            "name": "闭水试验",
+                            "description": "楼下渗水",
+                            "category_id": self.env.ref("cs_property.repair_category_leak").id,
+                        }
+                    )
+                ],
+            }
+        )
+        return rework.line_ids
+
     def test_every_report_of_the_addon_prints(self):
-        """Reports added later are printed too, on whatever records exist."""
+        """Reports added later are printed too: give their model a maker
+        here unless demo data always has two records of it."""
+        makers = {
+            "cs.property.complaint": self._new_complaint,
+            "cs.property.repair": self._new_repair,
+            "cs.property.handover": self._new_handover,
+            "cs.property.estate": self._new_estate,
+            "cs.property.nonconformity": self._new_nonconformity,
+            "cs.property.renovation": self._new_renovation,
+            "cs.property.renovation.violation": self._new_violation,
+            "cs.property.rework.line": self._new_rework_line,
+        }
         reports = self.env["ir.actions.report"].search(
             [("report_name", "=like", "cs_property.%"), ("report_type", "=", "qweb-pdf")]
         )
         self.assertGreaterEqual(len(reports), 2)
-        self._resolved()
+        self.made = made = {}
         for report in reports:
-            records = self.env[report.model].search([], limit=2)
-            if not records:
-                continue
+            Model = self.env[report.model]
+            maker = makers.get(report.model)
+            if maker and report.model not in made:
+                made[report.model] = maker()
+            records = made.get(report.model, Model)
+            if len(records) < 2:
+                records |= Model.search([("id", "not in", records.ids)], limit=2 - len(records))
+            if maker and len(records) < 2:
+                made[report.model] |= maker()
+                records = made[report.model]
             with self.subTest(report=report.report_name):
+                self.assertEqual(
+                    len(records), 2, f"{report.report_name}: no two {report.model} to print"
+                )
                 self.assertTrue(self._pdf(report.report_name, records))
