@@ -8,3 +8,5 @@ from . import test_complaint
 from . import test_callback
 from . import test_repair
 from . import test_workflow
+from . import test_charge_billing
+from . import test_charge_arrears
