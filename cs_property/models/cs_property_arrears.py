@@ -19,6 +19,23 @@ class CsPropertyArrears(models.Model):
     _order = "amount_overdue desc, unit_id"
     _rec_name = "unit_id"
 
+    _depends = {
+        "account.move": [
+            "move_type",
+            "state",
+            "payment_state",
+            "amount_residual",
+            "amount_total",
+            "invoice_date",
+            "invoice_date_due",
+            "partner_id",
+        ],
+        "account.move.line": ["move_id", "cs_unit_id", "price_total"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "cs.property.billing.line": ["move_line_id", "month", "released"],
+        "cs.property.unit": ["estate_id", "building_id", "company_id"],
+    }
+
     unit_id = fields.Many2one("cs.property.unit", readonly=True)
     building_id = fields.Many2one("cs.property.building", readonly=True)
     estate_id = fields.Many2one("cs.property.estate", readonly=True)

@@ -121,7 +121,9 @@ class CsPropertyArrearsFollowup(models.Model):
         """Open, escalate and close follow-ups from today's arrears. Idempotent:
         a level reached once is not repeated; safe to run again after downtime."""
         arrears = self.env["cs.property.arrears"]._arrears_by_unit_partner()
-        levels = self.env["cs.property.arrears.level"].search([])
+        levels = self.env["cs.property.arrears.level"].search(
+            [("company_id", "in", [False, *self.env.companies.ids])]
+        )
         open_followups = self.search([("state", "=", "open")])
         by_key = {(f.unit_id.id, f.partner_id.id): f for f in open_followups}
         new_keys = [key for key in arrears if key not in by_key]

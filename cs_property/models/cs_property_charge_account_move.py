@@ -48,9 +48,7 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    cs_unit_id = fields.Many2one(
-        "cs.property.unit", string="Property Unit", index="btree_not_null"
-    )
+    cs_unit_id = fields.Many2one("cs.property.unit", string="Property Unit", index="btree_not_null")
     cs_charge_item_id = fields.Many2one("cs.property.charge.item", string="Charge Item")
 
     def reconcile(self):

@@ -17,6 +17,23 @@ class CsPropertyChargeCollection(models.Model):
     _order = "month desc, estate_id"
     _rec_name = "month"
 
+    _depends = {
+        "account.move": [
+            "move_type",
+            "state",
+            "payment_state",
+            "amount_residual",
+            "amount_total",
+            "invoice_date",
+            "invoice_date_due",
+            "partner_id",
+        ],
+        "account.move.line": ["move_id", "cs_unit_id", "price_total"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "cs.property.billing.line": ["move_line_id", "month", "released"],
+        "cs.property.unit": ["estate_id", "building_id", "company_id"],
+    }
+
     estate_id = fields.Many2one("cs.property.estate", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -43,28 +60,33 @@ class CsPropertyChargeCollection(models.Model):
                        date_trunc('month', m.invoice_date)::date AS month,
                        min(u.estate_id) AS estate_id,
                        CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
-                       m.amount_total, m.amount_residual
+                       m.amount_total
                   FROM account_move m
                   JOIN account_move_line l ON l.move_id = m.id AND l.cs_unit_id IS NOT NULL
                   JOIN cs_property_unit u ON u.id = l.cs_unit_id
                  WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
                  GROUP BY m.id
-            ), billed AS (
-                SELECT estate_id, company_id, month,
-                       sum(sign * amount_total) AS billed,
-                       sum(sign * (amount_total - amount_residual))
-                           FILTER (WHERE move_type = 'out_invoice') AS paid_of_billed
-                  FROM charge_moves GROUP BY estate_id, company_id, month
-            ), collected AS (
-                SELECT cm.estate_id, cm.company_id,
-                       date_trunc('month', p.max_date)::date AS month,
-                       sum(p.amount) AS collected
+            ), payments AS (
+                -- what payments (not credit notes) settled on each charge invoice
+                SELECT cm.id AS move_id, cm.estate_id, cm.company_id, p.max_date, p.amount
                   FROM account_partial_reconcile p
                   JOIN account_move_line dl ON dl.id = p.debit_move_id
                   JOIN charge_moves cm ON cm.id = dl.move_id AND cm.move_type = 'out_invoice'
                   JOIN account_move_line cl ON cl.id = p.credit_move_id
                   JOIN account_move pm ON pm.id = cl.move_id AND pm.move_type = 'entry'
-                 GROUP BY cm.estate_id, cm.company_id, 3
+            ), billed AS (
+                SELECT cm.estate_id, cm.company_id, cm.month,
+                       sum(cm.sign * cm.amount_total) AS billed,
+                       sum(coalesce(pa.amount, 0)) AS paid_of_billed
+                  FROM charge_moves cm
+                  LEFT JOIN (SELECT move_id, sum(amount) AS amount
+                               FROM payments GROUP BY move_id) pa ON pa.move_id = cm.id
+                 GROUP BY cm.estate_id, cm.company_id, cm.month
+            ), collected AS (
+                SELECT estate_id, company_id, date_trunc('month', max_date)::date AS month,
+                       sum(amount) AS collected
+                  FROM payments
+                 GROUP BY estate_id, company_id, 3
             ), months AS (
                 SELECT estate_id, company_id, month FROM billed
                 UNION SELECT estate_id, company_id, month FROM collected

@@ -10,3 +10,4 @@ from . import test_repair
 from . import test_workflow
 from . import test_charge_billing
 from . import test_charge_arrears
+from . import test_charge_collection

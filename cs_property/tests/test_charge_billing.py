@@ -154,10 +154,10 @@ class TestBilling(ChargeCase):
     def test_pro_rata_first_month_and_parking(self):
         self.unit_a201.handover_date = "2026-01-10"
         self._occupy(self.unit_a201, self.owner_2, start="2026-01-10")
+        self.building_a2.basement_count = 1
         space = self._unit(
             self.building_a2, "P-01", -1, 12.5, usage="parking", handover_date="2025-01-01"
         )
-        self.building_a2.basement_count = 1
         self._occupy(space, self.owner_2, start="2025-01-01")
         run = self._bill()
         invoice = self._invoice_of(self.owner_2, run)
