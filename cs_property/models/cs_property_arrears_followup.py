@@ -231,6 +231,21 @@ class CsPropertyArrearsFollowup(models.Model):
                     )
                 )
             followup._activity_step_done("arrears_contact")
+        service = self.filtered(lambda f: f.cause == "service")
+        if len(service) == 1:
+            # a service failure behind the arrears is a complaint to handle
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "cs.property.complaint",
+                "view_mode": "form",
+                "target": "current",
+                "context": {
+                    "default_unit_id": service.unit_id.id,
+                    "default_estate_id": service.estate_id.id,
+                    "default_partner_id": service.partner_id.id,
+                    "default_description": service.cause_note or "",
+                },
+            }
         return True
 
     def action_print_demand_letter(self):

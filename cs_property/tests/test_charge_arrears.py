@@ -187,6 +187,15 @@ class TestFollowup(ArrearsCase):
         self.assertEqual(followup.level_code, "legal")
         self.assertTrue(followup.legal_action)
 
+    def test_service_failure_opens_a_complaint(self):
+        self._bill_ago("2026-01-01", 3)
+        self.env["cs.property.arrears.followup"]._apply_ladder()
+        followup = self._followup().with_user(self.user_agent)
+        followup.write({"cause": "service", "cause_note": "Lift broken for weeks"})
+        action = followup.action_record_cause()
+        self.assertEqual(action["res_model"], "cs.property.complaint")
+        self.assertEqual(action["context"]["default_unit_id"], self.unit_a101.id)
+
     def test_followup_access(self):
         self._bill_ago("2026-01-01", 3)
         self.env["cs.property.arrears.followup"]._apply_ladder()

@@ -256,7 +256,10 @@ class TestNeverTwice(ChargeCase):
         two.action_confirm()
         self.assertEqual(two.invoice_count, 0)
         self.assertEqual(
-            self.env["cs.property.billing.line"].search_count([("month", "=", "2026-01-01")]), 4
+            self.env["cs.property.billing.line"].search_count(
+                [("month", "=", "2026-01-01"), ("estate_id", "=", self.estate_a.id)]
+            ),
+            4,
         )
 
     def test_database_key(self):
@@ -329,3 +332,31 @@ class TestBillingAccess(ChargeCase):
         self.assertFalse(
             self.env["cs.property.billing.line"].with_user(self.user_manager_2).search([])
         )
+
+    def test_multi_company(self):
+        item_c = self.env["cs.property.charge.item"].create(
+            {
+                "estate_id": self.estate_c.id,
+                "name": "物业服务费",
+                "product_id": self.env.ref("cs_property.product_service_charge").id,
+            }
+        )
+        line_c = self.env["cs.property.billing.line"].create(
+            {
+                "unit_id": self.unit_c101.id,
+                "item_id": item_c.id,
+                "estate_id": self.estate_c.id,
+                "month": "2026-01-01",
+                "partner_id": self.owner.id,
+            }
+        )
+        Line = self.env["cs.property.billing.line"]
+        self.assertNotIn(line_c, Line.with_user(self.user_finance).search([]))
+        self.assertEqual(Line.with_user(self.user_manager_2).search([]), line_c)
+        self.assertFalse(
+            self.env["cs.property.charge.item"]
+            .with_user(self.user_finance)
+            .search([("id", "=", item_c.id)])
+        )
+        run = self._run()
+        self.assertNotIn(self.unit_c101, run.line_ids.unit_id)
