@@ -17,7 +17,7 @@ RUN_STATES = [
     ("draft", "Draft"),
     ("previewed", "Previewed"),
     ("running", "Billing"),
-    ("done", "Billed"),
+    ("done", "Invoiced"),
 ]
 
 

@@ -32,6 +32,19 @@ class CsPropertyUnit(models.Model):
         "cs.property.charge.exemption", "unit_id", string="Exemptions and Special Rates"
     )
 
+    charge_payer_id = fields.Many2one(
+        "res.partner",
+        string="Charges Payer",
+        compute="_compute_charge_payer_id",
+        help="Who the payment notice goes to: the payer of the latest charge invoice, "
+        "else the current owner.",
+    )
+
+    def _compute_charge_payer_id(self):
+        # read on one unit at a time (notice, mail template), never in lists
+        for unit in self:
+            unit.charge_payer_id = unit._payment_notice_data()["payer"]
+
     @api.depends("handover_date", "building_id.completion_date")
     def _compute_charge_start_date(self):
         for unit in self:

@@ -105,7 +105,7 @@ class TestArrears(ArrearsCase):
                 {"move_type": "out_invoice", "partner_id": self.owner.id}
             )
         self.assertListQueriesFlat(
-            self.env["cs.property.arrears"].search([]),
+            self.env["cs.property.arrears"].search([("estate_id", "=", self.estate_a.id)]),
             [
                 "unit_id",
                 "partner_id",
@@ -226,8 +226,9 @@ class TestPaymentNotice(ArrearsCase):
         )
         self.assertIn("2026-01", html)
         self.assertIn("招商银行", html)
+        template = self.env.ref("cs_property.mail_template_cs_property_payment_notice")
         action = self.unit_a101.action_send_payment_notice()
-        composer = self.env["mail.compose.message"].with_context(action["context"]).create({})
-        self.assertIn(self.owner, composer.partner_ids)
-        composer._action_send_mail()
-        self.assertTrue(self.unit_a101.message_ids.attachment_ids)
+        self.assertEqual(action["context"]["default_template_id"], template.id)
+        mail = self.env["mail.mail"].browse(template.send_mail(self.unit_a101.id))
+        self.assertIn(self.owner, mail.recipient_ids)
+        self.assertTrue(mail.attachment_ids)
