@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 
 import odoo
-from odoo import Command
+from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.sql_db import Cursor
 

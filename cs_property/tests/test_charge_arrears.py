@@ -76,6 +76,11 @@ class TestArrears(ArrearsCase):
         self.assertFalse(self._row(self.unit_a102, self.owner_2))
         self.assertTrue(self._row(self.unit_a102, self.tenant))
 
+    def test_open_unit_from_arrears(self):
+        self._bill_ago("2026-01-01", 40)
+        action = self._row(user=self.user_agent).action_open_unit()
+        self.assertEqual(action["res_id"], self.unit_a101.id)
+
     def test_multi_unit_invoice_shares_the_residual(self):
         self.unit_a201.handover_date = "2025-01-01"
         self._occupy(self.unit_a201, self.owner, start="2025-01-01")

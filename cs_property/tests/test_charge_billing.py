@@ -228,6 +228,20 @@ class TestBilling(ChargeCase):
         special = self._line(self._invoice_of(self.tenant, run), self.unit_a102, self.fee)
         self.assertAlmostEqual(special.price_subtotal, 224.6)
 
+    def test_reset_and_guards(self):
+        run = self._run()
+        self.assertTrue(run.line_ids)
+        self.assertTrue(run.action_reset())
+        self.assertEqual(run.state, "draft")
+        self.assertFalse(run.line_ids)
+        with self.assertRefused(UserError, "Preview billing run"):
+            run.action_confirm()
+        run.action_preview()
+        run.action_confirm()
+        with self.assertRefused(UserError, "cannot be previewed again"):
+            run.action_preview()
+        self.assertEqual(run.name, "2026-01 Month")
+
 
 class TestNeverTwice(ChargeCase):
     def test_rerun_bills_only_what_was_missed(self):
