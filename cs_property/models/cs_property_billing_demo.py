@@ -8,7 +8,7 @@ from odoo import api, fields, models
 # Payment habits of the demo payers, by position: how many months ago each
 # stopped paying, so that every aging bucket has units in it; the others pay
 # each bill a few days around its due date.
-_STOPPED_MONTHS_AGO = {0: 14, 1: 9, 2: 5, 3: 3, 4: 2}
+_STOPPED_MONTHS_AGO = {0: 14, 1: 9, 2: 7, 3: 5, 4: 3, 5: 2}
 
 
 class CsPropertyBillingRun(models.Model):
