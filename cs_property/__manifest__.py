@@ -63,6 +63,13 @@
         "views/cs_property_handover_views.xml",
         "report/cs_property_handover_report.xml",
         "views/cs_property_handover_programme_views.xml",
+        "security/cs_property_charge_rules.xml",
+        "data/cs_property_charge_data.xml",
+        "views/cs_property_charge_views.xml",
+        "views/cs_property_billing_run_views.xml",
+        "views/cs_property_arrears_views.xml",
+        "report/cs_property_charge_report.xml",
+        "views/cs_property_charge_collection_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
@@ -74,6 +81,7 @@
         "demo/cs_property_inspection_demo.xml",
         "demo/cs_property_renovation_demo.xml",
         "demo/cs_property_handover_demo.xml",
+        "demo/cs_property_charge_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

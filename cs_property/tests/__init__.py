@@ -22,3 +22,6 @@ from . import test_renovation
 from . import test_renovation_money
 from . import test_rework
 from . import test_handover
+from . import test_charge_billing
+from . import test_charge_arrears
+from . import test_charge_collection

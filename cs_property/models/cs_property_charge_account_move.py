@@ -1,0 +1,60 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    property_billing_line_ids = fields.One2many(
+        "cs.property.billing.line",
+        "move_id",
+        string="Billed Charge Months",
+        readonly=True,
+        groups="cs_property.group_property_user,account.group_account_invoice",
+    )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        credits = posted.filtered(lambda m: m.move_type == "out_refund" and m.reversed_entry_id)
+        if credits:
+            credits._cs_release_billing()
+        return posted
+
+    def _cs_release_billing(self):
+        """A credit note of a charge invoice frees its months for re-billing."""
+        Line = self.env["cs.property.billing.line"].sudo()
+        for credit in self:
+            lines = Line.search(
+                [("move_id", "=", credit.reversed_entry_id.id), ("released", "=", False)]
+            )
+            lines.write({"released": True, "released_move_id": credit.id})
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        lines = (
+            self.env["cs.property.billing.line"]
+            .sudo()
+            .search([("move_id", "in", self.ids), ("released", "=", False)])
+        )
+        lines.write({"released": True})
+        return res
+
+    @api.model
+    def _cs_charge_moves_changed(self, moves):
+        """Payments touched charge invoices: close the follow-ups now cleared.
+        sudo: the payment's consequence, whoever registers it."""
+        return self.env["cs.property.arrears.followup"].sudo()._refresh_for_moves(moves)
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    cs_unit_id = fields.Many2one("cs.property.unit", string="Property Unit", index="btree_not_null")
+    cs_charge_item_id = fields.Many2one("cs.property.charge.item", string="Charge Item")
+
+    def reconcile(self):
+        res = super().reconcile()
+        moves = self.move_id.filtered(lambda m: m.move_type == "out_invoice")
+        charged = moves.filtered(lambda m: m.invoice_line_ids.cs_unit_id)
+        if charged:
+            self.env["account.move"]._cs_charge_moves_changed(charged)
+        return res
