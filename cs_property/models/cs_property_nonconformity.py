@@ -313,27 +313,32 @@ class CsPropertyNonconformity(models.Model):
 
     # ------------------------------------------------------------- SLA hooks
     def _sla_notify_warning(self, lines):
-        users = self.team_id.leader_id | self.inspector_id
-        self._activity_step(
+        # called by the SLA cron on a whole batch of notices
+        self.with_context(mail_activity_quick_update=True)._activity_step(
             "sla_warning",
-            users,
+            lambda r: r.team_id.leader_id | r.inspector_id,
             lambda r: r.env._("%(name)s is about to pass its deadline", name=r.name),
             activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )
 
     def _sla_notify_escalation(self, lines, level):
         # what the inspector cannot settle in time goes to the department manager
-        managers = self.estate_id._cs_managers()
-        self._activity_step(
-            "sla_escalation",
-            managers,
+        managers = {}
+
+        def people(notice):
+            if notice.estate_id not in managers:
+                managers[notice.estate_id] = notice.estate_id._cs_managers()
+            return managers[notice.estate_id]
+
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_manager",
+            people,
             lambda r: r.env._("%(name)s not settled in time: escalated to you", name=r.name),
             activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )
-        for user in managers:
-            self._post_note_for(
-                user,
-                lambda r: r.env._(
-                    "Not settled by its deadline: escalated to the department manager."
-                ),
-            )
+        self._sla_log_note(
+            people,
+            lambda r: r.env._("Not settled by its deadline: escalated to the department manager."),
+        )

@@ -508,17 +508,26 @@ class CsPropertyRenovation(models.Model):
         return self.submitted_at or self.create_date
 
     def _sla_notify_warning(self, lines):
-        self._activity_step(
-            "sla",
-            self.create_uid,
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_warning",
+            lambda r: r.create_uid,
             lambda r: r.env._("Approval deadline close: %(name)s", name=r.name),
             activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )
 
     def _sla_notify_escalation(self, lines, level):
-        self._activity_step(
-            "sla_escalated",
-            self.estate_id._cs_managers() or self.create_uid,
+        managers = {}
+
+        def people(renovation):
+            if renovation.estate_id not in managers:
+                managers[renovation.estate_id] = renovation.estate_id._cs_managers()
+            return managers[renovation.estate_id] or renovation.create_uid
+
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_leader" if level <= 1 else "sla_manager",
+            people,
             lambda r: r.env._("Approval deadline missed: %(name)s", name=r.name),
             activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )

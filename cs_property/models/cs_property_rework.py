@@ -371,19 +371,41 @@ class CsPropertyRework(models.Model):
 
     # ------------------------------------------------------------ mixin hooks
     def _sla_notify_warning(self, lines):
-        self._activity_step(
+        by_record = self._sla_lines_by_record(lines)
+        self.with_context(mail_activity_quick_update=True)._activity_step(
             "sla_warning",
             lambda o: o.user_id,
             lambda o: o.env._(
-                "SLA about to fail: %(targets)s", targets=", ".join(lines.mapped("name"))
+                "SLA about to fail: %(targets)s",
+                targets=o._sla_targets_label(by_record[o.id]),
             ),
             activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )
 
     def _sla_notify_escalation(self, lines, level):
-        self._escalate(
-            self.env._("SLA failed (%(targets)s)", targets=", ".join(lines.mapped("name")))
+        by_record = self._sla_lines_by_record(lines)
+        managers = {}
+
+        def people(order):
+            if order.estate_id not in managers:
+                managers[order.estate_id] = order.estate_id._cs_managers()
+            return managers[order.estate_id] or order.user_id
+
+        def render(order):
+            return order.env._(
+                "SLA failed (%(targets)s): escalated.",
+                targets=order._sla_targets_label(by_record[order.id]),
+            )
+
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_leader" if level <= 1 else "sla_manager",
+            people,
+            render,
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
         )
+        self._sla_log_note(people, render)
 
     def action_view_repair(self):
         self.ensure_one()

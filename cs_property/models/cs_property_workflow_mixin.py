@@ -65,10 +65,11 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
     def _set_state(self, state, vals=None):
         """The one way a workflow step changes the state (after its guards)."""
         values = dict(vals or {}, **{self._workflow_state_field: state})
-        result = self.with_context(**{_TRANSITION_KEY: _TRANSITION_TOKEN}).write(values)
         if state in self._workflow_final_states():
+            # before the write: what the final state itself starts (the
+            # automation's welcome callback of a handover) must stay open
             self._activity_close_all(cancelled=state == "cancelled")
-        return result
+        return self.with_context(**{_TRANSITION_KEY: _TRANSITION_TOKEN}).write(values)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -158,7 +159,9 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
         to_remove = Activity.browse()
         for record in self:
             targets = users(record) if callable(users) else users
-            targets = targets.filtered(lambda u: u.active and not u.share)
+            # archived people get nothing; OdooBot (inactive) stays a last resort
+            # for work that automation does when nobody else is known
+            targets = targets.filtered(lambda u: not u.share and (u.active or u._is_superuser()))
             wanted = set(targets.ids)
             stale = existing.filtered(
                 lambda a, r=record, w=wanted: a.res_id == r.id and a.user_id.id not in w

@@ -158,7 +158,11 @@ class TestApi(CsPropertyCase):
                     with self.subTest(action=f"{model}.{name}", record=record.display_name):
                         self.assertIsNotNone(result)
                         # what /xmlrpc/2/object answers with: None is refused
-                        OdooMarshaller(allow_none=False).dumps((result,))
+                        try:
+                            OdooMarshaller(allow_none=False).dumps((result,))
+                        except TypeError:
+                            print("NONE-IN", model, name, result)
+                            raise
         _logger.info(
             "action_* over RPC: %s ran, %s only refused, %s not exercised (%s)",
             len(ran),

@@ -206,32 +206,27 @@ class TestNonconformityLoop(InspectionCase):
         with self.assertRefused(UserError, "Only a failed item"):
             passed.action_create_repair()
 
-    def _run(self, xmlid, now):
-        automation = self.env.ref(xmlid)
+    def _run(self, now):
+        """The shipped SLA cron, as the scheduler runs it at ``now``."""
         with freeze_time(now):
-            records = automation._search_time_based_automation_records(until=fields.Datetime.now())
-            automation._process(records)
-        return records
+            self.env["cs.property.sla.line"]._cron_sla_process()
 
-    def test_sla_escalation_through_automation(self):
+    def test_sla_escalation_through_the_cron(self):
         self.estate_a.manager_id = self.user_manager
         notice = self._notice()
         line = notice.sla_line_ids.sorted("deadline")[:1]
         self.assertTrue(line)
         deadline = line.deadline
-        self.assertIn(
-            line, self._run("cs_property.automation_sla_warning", deadline - timedelta(minutes=1))
-        )
+        self._run(deadline - timedelta(minutes=1))
+        self.assertTrue(line.warned)
         warned = notice.activity_ids.filtered(lambda a: a.cs_step == "sla_warning")
         self.assertIn(self.team_leader, warned.user_id)
-        self.assertIn(
-            line,
-            self._run("cs_property.automation_sla_escalation_1", deadline + timedelta(minutes=1)),
-        )
+        self._run(deadline + timedelta(minutes=1))
         self.assertEqual(line.status, "failed")
         self.assertTrue(notice.sla_failed)
-        escalated = notice.activity_ids.filtered(lambda a: a.cs_step == "sla_escalation")
+        escalated = notice.activity_ids.filtered(lambda a: a.cs_step == "sla_manager")
         self.assertIn(self.user_manager, escalated.user_id)
+        self.assertIn("escalated to the department manager", notice.message_ids[:1].body or "")
 
 
 class TestInspectionAccess(InspectionCase):

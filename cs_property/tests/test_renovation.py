@@ -420,7 +420,7 @@ class TestRenovationMore(RenovationCase):
         reno.action_submit()
         reno._sla_notify_warning(reno.sla_line_ids)
         reno._sla_notify_escalation(reno.sla_line_ids, 2)
-        self.assertEqual(len(reno._activity_open(("sla", "sla_escalated"))), 2)
+        self.assertEqual(len(reno._activity_open(("sla_warning", "sla_manager"))), 2)
         with self.assertRefused(UserError, "violations are recorded while the works run"):
             self._violation(reno)
         self.assertEqual(reno._workflow_final_states()[0], "closed")

@@ -325,7 +325,7 @@ class TestReworkSla(ReworkCase):
         warning = rework._activity_open("sla_warning")
         self.assertEqual(warning.user_id, self.user_agent)
         rework._sla_notify_escalation(lines[:1], 2)
-        self.assertEqual(rework._activity_open("escalation").user_id, self.user_manager)
+        self.assertEqual(rework._activity_open("sla_manager").user_id, self.user_manager)
         rework.action_issue()
         rework.write({"acknowledged_by": "张工", "promised_date": date.today()})
         rework.action_acknowledge()
