@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
+from .cs_property_workflow_mixin import report_action_for_rpc
+
 FOLLOWUP_STATES = [
     ("open", "In Follow-up"),
     ("closed", "Cleared"),
@@ -257,6 +259,6 @@ class CsPropertyArrearsFollowup(models.Model):
                         unit=followup.unit_id.display_name,
                     )
                 )
-        return self.env.ref("cs_property.action_report_cs_property_demand_letter").report_action(
-            self
+        return report_action_for_rpc(
+            self.env.ref("cs_property.action_report_cs_property_demand_letter"), self
         )

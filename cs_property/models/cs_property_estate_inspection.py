@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
+from .cs_property_workflow_mixin import report_action_for_rpc
+
 
 class CsPropertyEstate(models.Model):
     _inherit = "cs.property.estate"
@@ -111,6 +113,6 @@ class CsPropertyEstate(models.Model):
         month = fields.Date.to_string(
             fields.Date.to_date(month or fields.Date.context_today(self)).replace(day=1)
         )
-        return self.env.ref("cs_property.action_report_inspection_month").report_action(
-            self, data={"month": month}
+        return report_action_for_rpc(
+            self.env.ref("cs_property.action_report_inspection_month"), self, {"month": month}
         )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_mixin import report_action_for_rpc
+
 REWORK_STATES = [
     ("draft", "Draft"),
     ("issued", "Issued to Developer"),
@@ -418,4 +420,6 @@ class CsPropertyRework(models.Model):
 
     def action_print_letter(self):
         """The contact letter (联系函) to the developer with its open items."""
-        return self.env.ref("cs_property.action_report_rework_letter").report_action(self.line_ids)
+        return report_action_for_rpc(
+            self.env.ref("cs_property.action_report_rework_letter"), self.line_ids
+        )

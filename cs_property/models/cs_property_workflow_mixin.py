@@ -10,6 +10,13 @@ _TRANSITION_TOKEN = secrets.token_hex(16)
 _TRANSITION_KEY = "cs_property_transition"
 
 
+def report_action_for_rpc(report, docs, data=None):
+    """``report.report_action(docs)`` without its ``"data": None``, which an
+    XML-RPC client cannot unmarshal (a print button must answer over RPC)."""
+    action = report.report_action(docs, data=data)
+    return {key: value for key, value in action.items() if value is not None}
+
+
 class CsPropertyWorkflowMixin(models.AbstractModel):
     """What every workflow form of the add-on shares, so a new form does not
     write it again:
