@@ -216,7 +216,9 @@ cmd_bench() {
 cmd_pot() {
     check_prerequisites
     start_pg
-    run_logged "install" -c "$ODOO_CONF" -d cs_pot -i "$ADDON" --stop-after-init
+    # with demo: demo records' translatable names (products, payment terms) are
+    # terms the Chinese demo must show translated, so the template carries them
+    run_logged "install" -c "$ODOO_CONF" -d cs_pot -i "$ADDON" --with-demo --stop-after-init
     odoo i18n export -c "$ODOO_CONF" -d cs_pot "$ADDON"
     echo "wrote $ROOT/$ADDON/i18n/$ADDON.pot"
 }

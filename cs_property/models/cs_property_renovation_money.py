@@ -18,7 +18,7 @@ class CsPropertyRenovation(models.Model):
         string="Debris Removal", compute="_compute_fees", store=True, precompute=True
     )
     fee_passes = fields.Monetary(
-        string="Worker Passes", compute="_compute_fees", store=True, precompute=True
+        string="Worker Pass Fees", compute="_compute_fees", store=True, precompute=True
     )
     fee_total = fields.Monetary(string="Fees", compute="_compute_fees", store=True, precompute=True)
     deposit_required = fields.Monetary(

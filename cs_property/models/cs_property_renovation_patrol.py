@@ -31,7 +31,7 @@ class CsPropertyRenovationPatrol(models.Model):
     sequence = fields.Integer(string="Patrol No.", required=True, readonly=True, default=1)
     planned_date = fields.Date(required=True, index=True)
     inspector_id = fields.Many2one("res.users", string="Patrolled by", tracking=True)
-    done_at = fields.Datetime(string="Patrolled", readonly=True, copy=False)
+    done_at = fields.Datetime(string="Patrolled On", readonly=True, copy=False)
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Patrolled"), ("cancelled", "Cancelled")],
         default="planned",

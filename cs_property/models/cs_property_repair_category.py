@@ -22,7 +22,10 @@ class CsPropertyRepairCategory(models.Model):
         help="Statutory warranty from the unit's completion acceptance; 0 means not covered.",
     )
     team_type = fields.Selection(
-        selection=lambda self: self.env["cs.property.team"]._fields["team_type"].selection,
+        # the team's labels in the user's language, not its English source
+        selection=lambda self: (
+            self.env["cs.property.team"]._fields["team_type"]._description_selection(self.env)
+        ),
         string="Handled by",
         default="engineering",
         help="Type of team service orders of this category are proposed to.",
