@@ -8,6 +8,7 @@ from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .renovation_common import RenovationCase
+from .test_charge_arrears import ArrearsCase
 from .test_complaint import ComplaintCase
 from .test_repair import RepairCase
 from .test_tour import BrowserCase
@@ -113,7 +114,7 @@ class TestComplaintPdf(PdfMixin, ComplaintCase, BrowserCase):
 
 
 @tagged("post_install", "-at_install")
-class TestEveryReportPrints(PdfMixin, RenovationCase, BrowserCase):
+class TestEveryReportPrints(PdfMixin, RenovationCase, ArrearsCase, BrowserCase):
     """Every PDF report of the add-on prints two records in one call, on
     records the test makes (one each, the other from demo data when there is
     any): a print that breaks on a second record or on empty fields fails
@@ -128,6 +129,45 @@ class TestEveryReportPrints(PdfMixin, RenovationCase, BrowserCase):
                 "developer_id": cls.developer.id,
                 "completion_date": date.today() - timedelta(days=365),
             }
+        )
+
+    @classmethod
+    def _occupy(cls, unit, partner, role="owner", **vals):
+        # the renovation and the charge cases both record the owner of A101
+        existing = cls.env["cs.property.occupancy"].search(
+            [("unit_id", "=", unit.id), ("partner_id", "=", partner.id), ("role", "=", role)]
+        )
+        return existing or super()._occupy(unit, partner, role=role, **vals)
+
+    def _unmade(self, records):
+        """The first of ``records`` not printed yet."""
+        return (records - self.made.get(records._name, records.browse()))[:1]
+
+    def _charges_billed(self):
+        """Estate A billed twice (once): January unpaid for 250 days, so its
+        payers reach the demand letter, and February, invoiced 10 days ago;
+        one collection row per invoice month."""
+        if not getattr(self, "_charge_runs", None):
+            self._charge_runs = self._bill_ago("2026-01-01", 250) | self._bill_ago("2026-02-01", 10)
+            self.env["cs.property.arrears.followup"]._cron_apply_ladder()
+        return self._charge_runs
+
+    def _new_unit(self):
+        self._charges_billed()
+        return self._unmade(self.unit_a101 | self.unit_a102)
+
+    def _new_followup(self):
+        self._charges_billed()
+        return self._unmade(
+            self.env["cs.property.arrears.followup"].search(
+                [("estate_id", "=", self.estate_a.id)], order="id"
+            )
+        )
+
+    def _new_collection(self):
+        self._charges_billed()
+        return self._unmade(
+            self.env["cs.property.charge.collection"].search([("estate_id", "=", self.estate_a.id)])
         )
 
     def _new_complaint(self):
@@ -232,6 +272,9 @@ class TestEveryReportPrints(PdfMixin, RenovationCase, BrowserCase):
             "cs.property.renovation": self._new_renovation,
             "cs.property.renovation.violation": self._new_violation,
             "cs.property.rework.line": self._new_rework_line,
+            "cs.property.unit": self._new_unit,
+            "cs.property.arrears.followup": self._new_followup,
+            "cs.property.charge.collection": self._new_collection,
         }
         reports = self.env["ir.actions.report"].search(
             [("report_name", "=like", "cs_property.%"), ("report_type", "=", "qweb-pdf")]
