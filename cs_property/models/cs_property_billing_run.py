@@ -46,7 +46,7 @@ class CsPropertyBillingRun(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     period_type = fields.Selection(
-        BILLING_PERIODS, string="Period", required=True, default="month", tracking=True
+        BILLING_PERIODS, string="Billing Period", required=True, default="month", tracking=True
     )
     date_start = fields.Date(
         string="Period Start",
@@ -105,7 +105,8 @@ class CsPropertyBillingRun(models.Model):
     def _compute_totals(self):
         Line = self.env["cs.property.billing.run.line"]
         for run in self:
-            domain = [("run_id", "=", run.id)]
+            # a run being created on the form has no lines yet (and no id to search by)
+            domain = [("run_id", "=", run._origin.id)]
             ((units, payers, amount),) = Line._read_group(
                 [*domain, ("exception", "=", False)],
                 [],
