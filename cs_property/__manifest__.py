@@ -70,6 +70,7 @@
         "views/cs_property_arrears_views.xml",
         "report/cs_property_charge_report.xml",
         "views/cs_property_charge_collection_views.xml",
+        "views/cs_property_qa_report_wizard_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .cs_property_inspection_plan import PLAN_KINDS
 
@@ -64,6 +64,11 @@ class CsPropertyInspection(models.Model):
     inspected_team_id = fields.Many2one(
         "cs.property.team", string="Inspected Team", domain="[('estate_id', '=', estate_id)]"
     )
+    unit_ids = fields.Many2many(
+        "cs.property.unit",
+        string="Units",
+        domain="[('estate_id', '=', estate_id)]",
+    )
     line_ids = fields.One2many("cs.property.inspection.line", "inspection_id", string="Items")
     started_at = fields.Datetime(readonly=True, copy=False)
     done_at = fields.Datetime(string="Inspected At", readonly=True, copy=False)
@@ -122,6 +127,27 @@ class CsPropertyInspection(models.Model):
                 )
                 if p
             )
+
+    @api.constrains("estate_id", "unit_ids")
+    def _check_units_in_estate(self):
+        self._check_units_of(self)
+
+    @api.model
+    def _check_units_of(self, records):
+        """Units an inspection (or its plan) covers stay in its estate, like the
+        location fields of ``cs.property.estate.mixin``."""
+        for record in records:
+            others = record.unit_ids - record.unit_ids.filtered_domain(
+                [("estate_id", "=", record.estate_id.id)]
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "Units “%(units)s” do not belong to estate “%(estate)s” of this record.",
+                        units=", ".join(others.mapped("display_name")),
+                        estate=record.estate_id.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

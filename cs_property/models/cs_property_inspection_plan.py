@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 PLAN_KINDS = [
     ("office", "Daily Office Inspection"),
@@ -39,6 +39,11 @@ class CsPropertyInspectionPlan(models.Model):
         string="Common Areas",
         domain="[('estate_id', '=', estate_id)]",
     )
+    unit_ids = fields.Many2many(
+        "cs.property.unit",
+        string="Units",
+        domain="[('estate_id', '=', estate_id)]",
+    )
     inspection_ids = fields.One2many("cs.property.inspection", "plan_id", string="Inspections")
     inspection_count = fields.Integer(compute="_compute_inspection_count")
 
@@ -67,10 +72,15 @@ class CsPropertyInspectionPlan(models.Model):
                     "date_due": day,
                     "inspector_id": plan.inspector_id.id,
                     "inspected_team_id": plan.inspected_team_id.id,
+                    "unit_ids": [Command.set(plan.unit_ids.ids)],
                     "line_ids": commands[template],
                 }
             )
         return vals_list
+
+    @api.constrains("estate_id", "unit_ids")
+    def _check_units_in_estate(self):
+        self.env["cs.property.inspection"]._check_units_of(self)
 
     def _recurrence_target_open_domain(self):
         # an inspection already started is being done (late), not missed
