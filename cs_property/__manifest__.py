@@ -70,6 +70,8 @@
         "views/cs_property_arrears_views.xml",
         "report/cs_property_charge_report.xml",
         "views/cs_property_charge_collection_views.xml",
+        "security/cs_property_handover_defect_report_rules.xml",
+        "views/cs_property_handover_defect_report_views.xml",
     ],
     "demo": [
         "demo/cs_property_users_demo.xml",
