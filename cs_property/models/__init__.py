@@ -79,3 +79,4 @@ from . import cs_property_arrears_level
 from . import cs_property_arrears_followup
 from . import cs_property_charge_collection
 from . import cs_property_billing_demo
+from . import cs_property_handover_defect_report

@@ -112,7 +112,10 @@ class CsPropertyRework(models.Model):
     owner_signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
     owner_comment = fields.Text(copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
-    closed_at = fields.Datetime(readonly=True, copy=False)
+    # Closing archives the order: it leaves the default "Open" register and
+    # list, stays searchable ("Closed and Archived" filter), and its defects
+    # and parties are locked (see write).
+    closed_at = fields.Datetime(string="Closed and Archived on", readonly=True, copy=False)
     is_disputed = fields.Boolean(string="Disputed", readonly=True, copy=False, tracking=True)
     dispute_memo = fields.Text(
         copy=False, help="Written memo of the dispute (备忘), signed by the parties."

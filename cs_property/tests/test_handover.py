@@ -399,3 +399,47 @@ class TestHandoverRecords(HandoverCase):
         handover.key_ids = [Command.create({"key_type": "card", "count": 2, "received_by": "x"})]
         handover.key_ids.count = 3
         self.assertEqual(handover.key_ids.count, 3)
+
+
+class TestHandoverDefectReport(HandoverCase):
+    def test_defects_per_100_units_by_room_item_contractor(self):
+        """2 units, 3 defects in 卧室: 150 per 100 units, at every pivot level."""
+        walls = self.env.ref("cs_property.repair_category_walls")
+        template = self.env["cs.property.handover.template"].create(
+            {
+                "name": "小户型",
+                "line_ids": [
+                    Command.create({"room": "卧室", "name": "墙面", "category_id": walls.id}),
+                    Command.create({"room": "卧室", "name": "地板", "category_id": walls.id}),
+                    Command.create({"room": "客厅", "name": "墙面", "category_id": walls.id}),
+                ],
+            }
+        )
+        for unit, defects in ((self.unit_a101, ("墙面", "地板")), (self.unit_a102, ("墙面",))):
+            handover = self._handover(unit=unit, template_id=template.id)
+            handover.action_start()
+            for line in handover.line_ids:
+                is_defect = line.room == "卧室" and line.name in defects
+                line.write(
+                    {"result": "defect", "description": "空鼓", "photo": PIXEL}
+                    if is_defect
+                    else {"result": "ok"}
+                )
+        Report = self.env["cs.property.handover.defect.report"].with_user(self.user_agent)
+        domain = [("handover_id.template_id", "=", template.id)]
+        measures = ["defect_count:sum", "unit_count:sum", "defects_per_100_units:sum"]
+
+        def figures(groupby):
+            return {g[0]: g[1:] for g in Report._read_group(domain, [groupby], measures)}
+
+        self.assertEqual(figures("room"), {"卧室": (3, 2, 150.0), "客厅": (0, 2, 0.0)})
+        self.assertEqual(figures("name"), {"墙面": (2, 2, 100.0), "地板": (1, 2, 50.0)})
+        self.assertEqual(figures("contractor_id"), {self.contractor: (3, 2, 150.0)})
+        # the grand total is a ratio of the totals, not a sum of the rows
+        self.assertEqual(Report._read_group(domain, [], measures), [(3, 2, 150.0)])
+        # estate and company rules: another company's manager sees nothing
+        self.assertFalse(
+            self.env["cs.property.handover.defect.report"]
+            .with_user(self.user_manager_2)
+            .search_count(domain)
+        )

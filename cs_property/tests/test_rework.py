@@ -1,7 +1,9 @@
+import ast
 import base64
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -101,6 +103,17 @@ class TestReworkFlow(ReworkCase):
         self.assertTrue(rework.action_close())
         self.assertEqual(rework.state, "closed")
         self.assertFalse(rework._activity_open())
+        # closed is archived: out of the default "Open" list, found by its own filter
+        self.assertTrue(rework.closed_at)
+        arch = self.env.ref("cs_property.cs_property_rework_view_search").arch
+        filters = {
+            node.get("name"): ast.literal_eval(node.get("domain"))
+            for node in etree.fromstring(arch).iter("filter")
+            if node.get("domain")
+        }
+        Rework = self.env["cs.property.rework"]
+        self.assertNotIn(rework, Rework.search(filters["open"]))
+        self.assertIn(rework, Rework.search(filters["archived"]))
         with self.assertRefused(UserError, "can no longer change"):
             rework.write({"line_ids": [Command.clear()]})
         with self.assertRefused(UserError, "cannot be deleted"):
