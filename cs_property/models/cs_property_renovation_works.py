@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_mixin import report_action_for_rpc
+
 ACCEPTANCE_ITEMS = (
     "accept_structure_ok",
     "accept_fire_ok",
@@ -171,6 +173,20 @@ class CsPropertyRenovation(models.Model):
             "domain": [("renovation_id", "=", self.id)],
             "context": {"default_renovation_id": self.id},
         }
+
+    def action_print_passes(self):
+        """Print the pass cards of the workers still allowed in."""
+        cards = self.pass_ids.filtered(lambda p: p.state == "valid")
+        if not cards:
+            raise UserError(
+                self.env._(
+                    "Renovation %(name)s has no issued worker pass to print.",
+                    name=", ".join(self.mapped("name")),
+                )
+            )
+        return report_action_for_rpc(
+            self.env.ref("cs_property.action_report_renovation_pass"), cards
+        )
 
     def action_view_passes(self):
         return self._action_related("cs.property.renovation.pass", self.env._("Worker Passes"))

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -160,6 +161,48 @@ class TestRenovationWorks(RenovationCase):
             Pass.create({"renovation_id": reno.id, "worker_name": f"w{i}", "id_number": "1234"})
         with self.assertRefused(UserError, "3 workers were declared"):
             Pass.create({"renovation_id": reno.id, "worker_name": "w4", "id_number": "1234"})
+
+    def test_pass_card_prints_masked_id_and_a_qr_the_gate_accepts(self):
+        reno = self._in_works()
+        with self.assertRefused(UserError, "no issued worker pass to print"):
+            reno.with_user(self.user_agent).action_print_passes()
+        Pass = self.env["cs.property.renovation.pass"].with_user(self.user_agent)
+        cards = Pass.create(
+            [
+                {"renovation_id": reno.id, "worker_name": name, "id_number": number}
+                for name, number in (("刘师傅", "110101199001011234"), ("王师傅", "2202025678"))
+            ]
+        )
+        cards[1].action_revoke()
+        action = reno.with_user(self.user_agent).action_print_passes()
+        self.assertEqual(action["report_name"], "cs_property.report_renovation_pass")
+        self.assertEqual(action["context"]["active_ids"], cards[0].ids)
+        self.assertNotIn(None, action.values())
+        # what the QR codes encode is what the gate looks up
+        Report = type(self.env["ir.actions.report"])
+        encoded = []
+        barcode = Report.barcode
+
+        def spy(report, barcode_type, value, **kwargs):
+            encoded.append((barcode_type, value))
+            return barcode(report, barcode_type, value, **kwargs)
+
+        with patch.object(Report, "barcode", spy):
+            html = (
+                self.env["ir.actions.report"]
+                .with_user(self.user_agent)
+                ._render_qweb_html("cs_property.report_renovation_pass", cards.ids)[0]
+                .decode()
+            )
+        self.assertEqual(encoded, [("QR", card.number) for card in cards])
+        self.assertIn("110***********1234", html)
+        self.assertNotIn("110101199001011234", html)
+        self.assertIn(reno.name, html)
+        self.assertIn("data:image/png;base64,", html)
+        self.assertEqual(Pass.gate_check(cards[0].number)[0], "valid")
+        # scanners end the code with a line break
+        self.assertEqual(Pass.gate_check(f"{cards[0].number}\n")[0], "valid")
+        self.assertEqual(Pass.gate_check(encoded[1][1])[0], "invalid")
 
     def test_no_pass_before_permit(self):
         reno = self._approved()

@@ -240,6 +240,14 @@ class TestEveryReportPrints(PdfMixin, RenovationCase, ArrearsCase, BrowserCase):
     def _new_violation(self):
         return self._violation(self._works())
 
+    def _new_passes(self):
+        return self.env["cs.property.renovation.pass"].create(
+            [
+                {"renovation_id": self._works().id, "worker_name": name, "id_number": number}
+                for name, number in (("刘师傅", "110101199001011234"), ("王师傅", "1"))
+            ]
+        )
+
     def _new_rework_line(self):
         rework = self.env["cs.property.rework"].create(
             {
@@ -271,6 +279,7 @@ class TestEveryReportPrints(PdfMixin, RenovationCase, ArrearsCase, BrowserCase):
             "cs.property.nonconformity": self._new_nonconformity,
             "cs.property.renovation": self._new_renovation,
             "cs.property.renovation.violation": self._new_violation,
+            "cs.property.renovation.pass": self._new_passes,
             "cs.property.rework.line": self._new_rework_line,
             "cs.property.unit": self._new_unit,
             "cs.property.arrears.followup": self._new_followup,
