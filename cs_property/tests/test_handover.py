@@ -127,10 +127,12 @@ class TestHandover(HandoverCase):
         handover.key_ids = [
             Command.create({"key_type": "door", "count": 3, "received_by": "陈买家"})
         ]
-        with self.assertRefused(UserError, "owner has not signed"):
+        with self.assertRefused(
+            UserError, "fill in Owner Signature, Staff Signature before accepting"
+        ):
             handover.action_accept()
         handover.owner_signature = PIXEL
-        with self.assertRefused(UserError, "has not signed yet"):
+        with self.assertRefused(UserError, "fill in Staff Signature before accepting the handover"):
             handover.action_accept()
         handover.staff_signature = PIXEL
         self.assertTrue(handover.action_accept())
