@@ -155,6 +155,10 @@ class TestHandover(HandoverCase):
             handover.line_ids[0].result = "defect"
         with self.assertRefused(UserError, "locked"):
             handover.key_ids = [Command.create({"key_type": "card", "received_by": "x"})]
+        with self.assertRefused(UserError, "locked"):
+            handover.key_ids[0].count = 5
+        with self.assertRefused(UserError, "locked"):
+            handover.document_ids[0].delivered = not handover.document_ids[0].delivered
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("cs_property.report_handover", handover.ids)[0]
