@@ -80,3 +80,5 @@ from . import cs_property_arrears_followup
 from . import cs_property_charge_collection
 from . import cs_property_billing_demo
 from . import cs_property_handover_defect_report
+from . import cs_property_sql_view_mixin
+from . import cs_property_handover_part_mixin

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .cs_property_sql_view_mixin import CHARGE_INVOICE_DEPENDS
+
 
 class CsPropertyArrears(models.Model):
     """Overdue service charges per unit and payer (欠费), read from the
@@ -15,26 +17,12 @@ class CsPropertyArrears(models.Model):
 
     _name = "cs.property.arrears"
     _description = "Service Charge Arrears"
+    _inherit = ["cs.property.sql.view.mixin"]
     _auto = False
     _order = "amount_overdue desc, unit_id"
     _rec_name = "unit_id"
 
-    _depends = {
-        "account.move": [
-            "move_type",
-            "state",
-            "payment_state",
-            "amount_residual",
-            "amount_total",
-            "invoice_date",
-            "invoice_date_due",
-            "partner_id",
-        ],
-        "account.move.line": ["move_id", "cs_unit_id", "price_total"],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
-        "cs.property.billing.line": ["move_line_id", "month", "released"],
-        "cs.property.unit": ["estate_id", "building_id", "company_id"],
-    }
+    _depends = CHARGE_INVOICE_DEPENDS
 
     unit_id = fields.Many2one("cs.property.unit", readonly=True)
     building_id = fields.Many2one("cs.property.building", readonly=True)
@@ -52,8 +40,7 @@ class CsPropertyArrears(models.Model):
     bucket_181_365 = fields.Monetary(string="181–365 Days", readonly=True)
     bucket_365 = fields.Monetary(string="Over 365 Days", readonly=True)
 
-    @property
-    def _table_query(self):
+    def _query(self):
         return SQL(
             """
             WITH open_lines AS (

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .cs_property_sql_view_mixin import CHARGE_INVOICE_DEPENDS
+
 
 class CsPropertyChargeCollection(models.Model):
     """Collection figures per estate and month (收费率), from the charge invoices.
@@ -13,26 +15,12 @@ class CsPropertyChargeCollection(models.Model):
 
     _name = "cs.property.charge.collection"
     _description = "Service Charge Collection"
+    _inherit = ["cs.property.sql.view.mixin"]
     _auto = False
     _order = "month desc, estate_id"
     _rec_name = "month"
 
-    _depends = {
-        "account.move": [
-            "move_type",
-            "state",
-            "payment_state",
-            "amount_residual",
-            "amount_total",
-            "invoice_date",
-            "invoice_date_due",
-            "partner_id",
-        ],
-        "account.move.line": ["move_id", "cs_unit_id", "price_total"],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
-        "cs.property.billing.line": ["move_line_id", "month", "released"],
-        "cs.property.unit": ["estate_id", "building_id", "company_id"],
-    }
+    _depends = CHARGE_INVOICE_DEPENDS
 
     estate_id = fields.Many2one("cs.property.estate", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -51,8 +39,7 @@ class CsPropertyChargeCollection(models.Model):
         string="Cumulative Collection Rate (%)", readonly=True, aggregator="avg"
     )
 
-    @property
-    def _table_query(self):
+    def _query(self):
         return SQL(
             """
             WITH charge_moves AS (

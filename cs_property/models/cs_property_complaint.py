@@ -253,23 +253,6 @@ class CsPropertyComplaint(models.Model):
             self.team_id = self.estate_id._team_of_type(self.category_id.team_type)
 
     # ------------------------------------------------------------ guards
-    def _require(self, field_names, action):
-        for complaint in self:
-            missing = [
-                complaint._fields[f].get_description(self.env)["string"]
-                for f in field_names
-                if not complaint[f]
-            ]
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Complaint %(name)s: fill in %(fields)s before %(action)s.",
-                        name=complaint.name,
-                        fields=", ".join(missing),
-                        action=action,
-                    )
-                )
-
     def _is_supervisor(self, user):
         self.ensure_one()
         return user == self.team_id.leader_id or user.has_group(

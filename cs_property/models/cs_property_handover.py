@@ -216,25 +216,11 @@ class CsPropertyHandover(models.Model):
 
     def action_accept(self):
         """The owner takes the unit: handover date, status, owner, charges, callback."""
-        self._check_state(("inspecting",), self.env._("accepting the handover"))
+        action = self.env._("accepting the handover")
+        self._check_state(("inspecting",), action)
         self._check_items()
+        self._require(("owner_signature", "staff_signature"), action)
         for handover in self:
-            if not handover.owner_signature:
-                raise UserError(
-                    self.env._(
-                        "Handover inspection %(name)s: the owner has not signed the "
-                        "acceptance yet.",
-                        name=handover.name,
-                    )
-                )
-            if not handover.staff_signature:
-                raise UserError(
-                    self.env._(
-                        "Handover inspection %(name)s: the staff member on duty has not "
-                        "signed yet.",
-                        name=handover.name,
-                    )
-                )
             if handover.defect_count and not handover.accepted_with_defects:
                 raise UserError(
                     self.env._(

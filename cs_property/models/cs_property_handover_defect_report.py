@@ -14,6 +14,7 @@ class CsPropertyHandoverDefectReport(models.Model):
 
     _name = "cs.property.handover.defect.report"
     _description = "Handover Defects per 100 Units"
+    _inherit = ["cs.property.sql.view.mixin"]
     _auto = False
     _order = "unit_id, room, name"
     _rec_name = "name"
@@ -61,8 +62,7 @@ class CsPropertyHandoverDefectReport(models.Model):
         help="Defects of the group ÷ distinct units inspected in it × 100.",
     )
 
-    @property
-    def _table_query(self):
+    def _query(self):
         return SQL(
             """
             SELECT l.id, l.handover_id, h.unit_id, l.building_id, l.estate_id, l.company_id,

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .cs_property_handover import DOCUMENT_TYPES
 
@@ -8,26 +8,8 @@ class CsPropertyHandoverDocument(models.Model):
 
     _name = "cs.property.handover.document"
     _description = "Handover Document"
-    _order = "handover_id, id"
+    _inherit = ["cs.property.handover.part.mixin"]
 
-    handover_id = fields.Many2one(
-        "cs.property.handover", required=True, index=True, ondelete="cascade"
-    )
-    estate_id = fields.Many2one(related="handover_id.estate_id", store=True, index=True)
-    company_id = fields.Many2one(related="handover_id.company_id", store=True, index=True)
     document_type = fields.Selection(DOCUMENT_TYPES, required=True)
     delivered = fields.Boolean()
     count = fields.Integer(default=1)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            self.env["cs.property.handover"].browse(
-                {vals["handover_id"] for vals in vals_list}
-            )._check_unlocked()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.handover_id._check_unlocked()
-        return super().write(vals)

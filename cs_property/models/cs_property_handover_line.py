@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# the mixin is defined before the models inheriting it (models/__init__.py
+# imports in the order the files were added)
+from . import cs_property_handover_part_mixin  # noqa: F401
 from .cs_property_rework import REWORK_SEVERITIES
 
 RESULTS = [
@@ -17,13 +20,9 @@ class CsPropertyHandoverLine(models.Model):
 
     _name = "cs.property.handover.line"
     _description = "Handover Inspection Item"
+    _inherit = ["cs.property.handover.part.mixin"]
     _order = "handover_id, sequence, id"
 
-    handover_id = fields.Many2one(
-        "cs.property.handover", required=True, index=True, ondelete="cascade"
-    )
-    estate_id = fields.Many2one(related="handover_id.estate_id", store=True, index=True)
-    company_id = fields.Many2one(related="handover_id.company_id", store=True, index=True)
     unit_id = fields.Many2one(related="handover_id.unit_id", store=True, index=True)
     building_id = fields.Many2one(related="handover_id.building_id", store=True, index=True)
     handover_state = fields.Selection(related="handover_id.state", string="Inspection Status")
@@ -82,20 +81,6 @@ class CsPropertyHandoverLine(models.Model):
     def _compute_defect_rate(self):
         for line in self:
             line.defect_rate = 100.0 if line.result == "defect" else 0.0
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            handovers = self.env["cs.property.handover"].browse(
-                {vals["handover_id"] for vals in vals_list if vals.get("handover_id")}
-            )
-            handovers._check_unlocked()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.handover_id._check_unlocked()
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_unlocked(self):

@@ -301,16 +301,10 @@ class CsPropertyRenovation(models.Model):
     # ------------------------------------------------------------ application
     def action_submit(self):
         """Hand in the application: scope, documents and consent complete."""
-        self._check_state(("draft",), self.env._("submitting"))
+        action = self.env._("submitting")
+        self._check_state(("draft",), action)
+        self._require(("scope_ids", "contractor_id"), action)
         for reno in self:
-            if not reno.scope_ids:
-                raise UserError(
-                    self.env._("Renovation %(name)s: list the scope of works.", name=reno.name)
-                )
-            if not reno.contractor_id:
-                raise UserError(
-                    self.env._("Renovation %(name)s: name the renovation company.", name=reno.name)
-                )
             if reno.applicant_role == "tenant" and not reno.owner_consent:
                 raise UserError(
                     self.env._(
@@ -370,17 +364,10 @@ class CsPropertyRenovation(models.Model):
         return True
 
     def action_engineering_fail(self):
-        self._check_state(("engineering",), self.env._("giving the technical review"))
+        action = self.env._("giving the technical review")
+        self._check_state(("engineering",), action)
         self._check_engineer()
-        for reno in self:
-            if not reno.engineering_note:
-                raise UserError(
-                    self.env._(
-                        "Renovation %(name)s: write the engineering opinion that explains "
-                        "the refusal.",
-                        name=reno.name,
-                    )
-                )
+        self._require(("engineering_note",), action)
         self.write({"engineering_result": "fail", "engineer_id": self.env.user.id})
         self._activity_step_done("engineering")
         for reno in self:
@@ -426,17 +413,10 @@ class CsPropertyRenovation(models.Model):
         return True
 
     def action_reject(self):
-        self._check_state(("submitted", "engineering"), self.env._("rejecting"))
+        action = self.env._("rejecting")
+        self._check_state(("submitted", "engineering"), action)
         self._check_officer()
-        for reno in self:
-            if not reno.reject_reason:
-                raise UserError(
-                    self.env._(
-                        "Renovation %(name)s: write the reason for the rejection; the "
-                        "applicant is told.",
-                        name=reno.name,
-                    )
-                )
+        self._require(("reject_reason",), action)
         return self._reject()
 
     def _reject(self):

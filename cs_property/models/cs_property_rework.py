@@ -206,16 +206,9 @@ class CsPropertyRework(models.Model):
 
     def action_acknowledge(self):
         """The contractor signed for the order and promised a date."""
-        self._check_state(("issued",), self.env._("recording the receipt"))
-        for order in self:
-            if not order.acknowledged_by or not order.promised_date:
-                raise UserError(
-                    self.env._(
-                        "Rework order %(name)s: record who signed for it at the contractor "
-                        "and the promised completion date.",
-                        name=order.name,
-                    )
-                )
+        action = self.env._("recording the receipt")
+        self._check_state(("issued",), action)
+        self._require(("acknowledged_by", "promised_date"), action)
         self._set_state("acknowledged", {"acknowledged_at": fields.Datetime.now()})
         self._activity_step_done("acknowledge")
         return True
@@ -251,16 +244,10 @@ class CsPropertyRework(models.Model):
 
     def action_reinspect_fail(self):
         """Not fixed: back to the contractor, and the failure counts."""
-        self._check_state(("contractor_done",), self.env._("failing the re-inspection"))
+        action = self.env._("failing the re-inspection")
+        self._check_state(("contractor_done",), action)
+        self._require(("reinspection_note",), action)
         for order in self:
-            if not order.reinspection_note:
-                raise UserError(
-                    self.env._(
-                        "Rework order %(name)s: write what is still wrong in the "
-                        "re-inspection note before sending it back.",
-                        name=order.name,
-                    )
-                )
             order._set_state(
                 "in_progress",
                 {
@@ -275,16 +262,9 @@ class CsPropertyRework(models.Model):
         return True
 
     def action_owner_confirm(self):
-        self._check_state(("reinspected",), self.env._("recording the owner's confirmation"))
-        for order in self:
-            if not order.owner_signature:
-                raise UserError(
-                    self.env._(
-                        "Rework order %(name)s: the owner confirms in writing: get the "
-                        "owner's signature first.",
-                        name=order.name,
-                    )
-                )
+        action = self.env._("recording the owner's confirmation")
+        self._check_state(("reinspected",), action)
+        self._require(("owner_signature",), action)
         self._set_state("confirmed", {"confirmed_at": fields.Datetime.now()})
         self._activity_step_done("owner_confirm")
         return True
@@ -305,14 +285,9 @@ class CsPropertyRework(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(REWORK_OPEN_STATES, self.env._("cancelling"))
-        for order in self:
-            if not order.cancel_reason:
-                raise UserError(
-                    self.env._(
-                        "Rework order %(name)s: give the reason for cancelling.", name=order.name
-                    )
-                )
+        action = self.env._("cancelling")
+        self._check_state(REWORK_OPEN_STATES, action)
+        self._require(("cancel_reason",), action)
         self._set_state("cancelled")
         return True
 

@@ -69,6 +69,30 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
             )
         )
 
+    def _require(self, field_names, action):
+        """Refuse ``action`` (the step, already translated) while a record
+        leaves one of ``field_names`` empty; the message names the missing
+        fields by their labels in the user's language."""
+        form = None
+        for record in self:
+            missing = [
+                record._fields[name]._description_string(self.env)
+                for name in field_names
+                if not record[name]
+            ]
+            if missing:
+                form = form or self.env["ir.model"]._get(self._name).name
+                raise UserError(
+                    self.env._(
+                        "%(form)s %(name)s: fill in %(fields)s before %(action)s.",
+                        form=form,
+                        name=record.display_name,
+                        fields=", ".join(missing),
+                        action=action,
+                    )
+                )
+        return True
+
     def _set_state(self, state, vals=None):
         """The one way a workflow step changes the state (after its guards)."""
         values = dict(vals or {}, **{self._workflow_state_field: state})

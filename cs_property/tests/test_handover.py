@@ -127,10 +127,12 @@ class TestHandover(HandoverCase):
         handover.key_ids = [
             Command.create({"key_type": "door", "count": 3, "received_by": "陈买家"})
         ]
-        with self.assertRefused(UserError, "owner has not signed"):
+        with self.assertRefused(
+            UserError, "fill in Owner Signature, Staff Signature before accepting"
+        ):
             handover.action_accept()
         handover.owner_signature = PIXEL
-        with self.assertRefused(UserError, "has not signed yet"):
+        with self.assertRefused(UserError, "fill in Staff Signature before accepting the handover"):
             handover.action_accept()
         handover.staff_signature = PIXEL
         self.assertTrue(handover.action_accept())
@@ -153,6 +155,10 @@ class TestHandover(HandoverCase):
             handover.line_ids[0].result = "defect"
         with self.assertRefused(UserError, "locked"):
             handover.key_ids = [Command.create({"key_type": "card", "received_by": "x"})]
+        with self.assertRefused(UserError, "locked"):
+            handover.key_ids[0].count = 5
+        with self.assertRefused(UserError, "locked"):
+            handover.document_ids[0].delivered = not handover.document_ids[0].delivered
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html("cs_property.report_handover", handover.ids)[0]

@@ -25,7 +25,7 @@ class TestRenovationApplication(RenovationCase):
             reno.action_submit()
         reno.applicant_role = "owner"
         reno.scope_ids = False
-        with self.assertRefused(UserError, "list the scope of works"):
+        with self.assertRefused(UserError, "fill in Scope of Works before submitting"):
             reno.action_submit()
         reno.scope_ids = self.scope_walls
         reno.action_submit()
@@ -79,7 +79,7 @@ class TestRenovationApplication(RenovationCase):
         reno = self._reno()
         self._hand_in_documents(reno)
         reno.action_submit()
-        with self.assertRefused(UserError, "write the reason for the rejection"):
+        with self.assertRefused(UserError, "fill in Reason for Rejection before rejecting"):
             reno.action_reject()
         reno.reject_reason = "图纸不全"
         reno.action_reject()
@@ -91,7 +91,9 @@ class TestRenovationApplication(RenovationCase):
         other.action_submit()
         other.action_check_complete()
         tech = other.with_user(self.user_technician)
-        with self.assertRefused(UserError, "write the engineering opinion"):
+        with self.assertRefused(
+            UserError, "fill in Engineering Opinion before giving the technical review"
+        ):
             tech.action_engineering_fail()
         tech.engineering_note = "拆改墙体位于承重墙旁"
         tech.action_engineering_fail()

@@ -69,7 +69,9 @@ class TestReworkFlow(ReworkCase):
         rework.action_issue()
         self.assertEqual(rework.state, "issued")
         self.assertTrue(rework._activity_open("acknowledge"))
-        with self.assertRefused(UserError, "who signed for it"):
+        with self.assertRefused(
+            UserError, "Rework Order FX.*: fill in Signed for by, Promised Date before recording"
+        ):
             rework.action_acknowledge()
         rework.write({"acknowledged_by": "张工", "promised_date": date.today() + timedelta(days=7)})
         rework.action_acknowledge()
@@ -83,7 +85,9 @@ class TestReworkFlow(ReworkCase):
         self.assertIn(self.owner, rework.message_ids[0].partner_ids)
         tech_rework.action_contractor_done()
         # a failed re-inspection sends it back and counts
-        with self.assertRefused(UserError, "re-inspection note"):
+        with self.assertRefused(
+            UserError, "fill in Reinspection Note before failing the re-inspection"
+        ):
             tech_rework.action_reinspect_fail()
         tech_rework.reinspection_note = "仍有渗水"
         tech_rework.action_reinspect_fail()
@@ -96,7 +100,9 @@ class TestReworkFlow(ReworkCase):
         self.assertEqual(rework.reinspected_by_id, self.user_technician)
         with self.assertRefused(UserError, "cannot be closed yet"):
             rework.action_close()
-        with self.assertRefused(UserError, "owner's signature"):
+        with self.assertRefused(
+            UserError, "fill in Owner Signature before recording the owner's confirmation"
+        ):
             rework.action_owner_confirm()
         rework.owner_signature = PIXEL
         rework.action_owner_confirm()
@@ -138,7 +144,7 @@ class TestReworkFlow(ReworkCase):
         common.line_ids = [Command.create({"name": "墙面", "category_id": self.plumbing.id})]
         with self.assertRefused(UserError, "developer or the contractor"):
             common.action_issue()
-        with self.assertRefused(UserError, "reason for cancelling"):
+        with self.assertRefused(UserError, "fill in Cancel Reason before cancelling"):
             rework.action_cancel()
         rework.cancel_reason = "业主撤回"
         rework.action_cancel()

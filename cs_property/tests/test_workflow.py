@@ -110,3 +110,23 @@ class TestGuardedWorkflow(ComplaintCase):
         complaint._activity_step("other", users, summary)
         complaint.action_cancel()
         self.assertFalse(complaint._activity_open())
+
+    def test_required_fields_named_in_the_users_language(self):
+        """``_require``: one message for every form, naming the form, the
+        missing fields by their labels and the step, in the user's language."""
+        complaint = self._new()
+        with self.assertRefused(
+            UserError,
+            f"^Complaint {complaint.name}: fill in Responsible Team, Handling Deadline "
+            "before assessment.$",
+        ):
+            complaint.action_assess()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["cs_property"], ["zh_CN"], overwrite=True)
+        # the sentence itself reads in Chinese once the template lists it (the
+        # lead regenerates it); form, fields and step are Chinese already
+        with self.assertRefused(UserError, f"^投诉 {complaint.name}.*责任班组, 处理时限.*评估"):
+            complaint.with_context(lang="zh_CN").action_assess()
+        complaint.team_id = self.team
+        with self.assertRefused(UserError, "fill in Handling Deadline before"):
+            complaint.action_assess()
