@@ -100,6 +100,12 @@ class TestInspectingTeam(TeamInspectionCase):
         mine.action_start()
         self.assertEqual(inspection.inspector_id, self.qa_member)
         self.assertEqual(inspection.state, "in_progress")
+        # the phone form: the member answers an item under its area heading
+        with Form(mine) as form, form.line_ids.edit(1) as item:
+            item.result = "fail"
+            item.comment = "地面有污渍"
+        floor = self._items(inspection).filtered(lambda ln: ln.standard_id == self.std_floor)
+        self.assertEqual((floor.result, floor.comment), ("fail", "地面有污渍"))
         self._answer(mine, failed=self.std_floor)
         mine.action_done()
         self.assertEqual(inspection.state, "done")
