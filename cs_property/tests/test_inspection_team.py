@@ -1,10 +1,12 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form
+from odoo.tools.safe_eval import safe_eval
 
 from .inspection_common import InspectionCase
 
@@ -158,6 +160,26 @@ class TestInspectingTeam(TeamInspectionCase):
         inspection.with_user(self.user_inspector_2).action_start()
         self.assertEqual(inspection.inspector_id, self.user_inspector_2)
         self.assertEqual(inspection.inspector_team_id, self.team_qa)
+
+    def _filter(self, name, user):
+        """Records of the search view's filter ``name`` for ``user``."""
+        view = self.env.ref("cs_property.cs_property_inspection_view_search")
+        node = etree.fromstring(view.arch).xpath(f"//filter[@name='{name}']")[0]
+        domain = safe_eval(node.get("domain"), {"uid": user.id})
+        return self.env["cs.property.inspection"].with_user(user).search(domain)
+
+    def test_my_inspections_show_the_team_ones_not_yet_taken(self):
+        free = self._team_inspection()
+        taken = self._team_inspection(date_due="2026-03-03")
+        taken.with_user(self.qa_member_2).action_start()
+        own = self._inspection(date_due="2026-03-04", inspector_id=self.qa_member.id)
+        mine = self._filter("mine", self.qa_member)
+        self.assertIn(free, mine)
+        self.assertIn(own, mine)
+        self.assertNotIn(taken, mine)
+        self.assertIn(taken, self._filter("mine", self.qa_member_2))
+        self.assertEqual(self._filter("my_team", self.qa_leader), free | taken)
+        self.assertFalse(self._filter("my_team", self.outsider) & (free | taken))
 
     def test_missed_note_goes_to_the_leader(self):
         plan = self._team_plan(recurrence_start="2026-03-01", recurrence_horizon=0)
