@@ -31,6 +31,7 @@ class CsPropertyEstate(models.Model):
             [
                 ("estate_id", "in", self.ids),
                 ("inspection_id.state", "=", "done"),
+                ("display_type", "=", False),
                 ("result", "in", ("pass", "fail")),
                 *in_month,
             ],

@@ -46,11 +46,18 @@ class CsPropertyInspection(models.Model):
     inspector_id = fields.Many2one(
         "res.users",
         string="Inspector",
-        required=True,
         tracking=True,
         index=True,
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
+        help="Empty on a team inspection until a member of the team takes it by starting it.",
+    )
+    inspector_team_id = fields.Many2one(
+        "cs.property.team",
+        string="Inspecting Team",
+        tracking=True,
+        index="btree_not_null",
+        domain="[('company_id', '=', company_id)]",
     )
     handover_to_id = fields.Many2one(
         "res.users",
@@ -100,10 +107,12 @@ class CsPropertyInspection(models.Model):
         "A plan has one inspection per date.",
     )
 
-    @api.depends("line_ids.result", "line_ids.weight")
+    @api.depends("line_ids.result", "line_ids.weight", "line_ids.display_type")
     def _compute_score(self):
         for inspection in self:
-            applicable = inspection.line_ids.filtered(lambda ln: ln.result in ("pass", "fail"))
+            applicable = inspection.line_ids.filtered(
+                lambda ln: not ln.display_type and ln.result in ("pass", "fail")
+            )
             total = sum(applicable.mapped("weight"))
             passed = sum(applicable.filtered(lambda ln: ln.result == "pass").mapped("weight"))
             inspection.score = 100.0 * passed / total if total else 0.0
@@ -131,6 +140,19 @@ class CsPropertyInspection(models.Model):
     @api.constrains("estate_id", "unit_ids")
     def _check_units_in_estate(self):
         self._check_units_of(self)
+
+    # template_id is always written at creation: the check runs even when neither
+    # inspector field is given
+    @api.constrains("inspector_id", "inspector_team_id", "template_id")
+    def _check_inspector_or_team(self):
+        for inspection in self:
+            if not (inspection.inspector_id or inspection.inspector_team_id):
+                raise ValidationError(
+                    self.env._(
+                        "Inspection %(name)s: name an Inspector or an Inspecting Team.",
+                        name=inspection.display_name,
+                    )
+                )
 
     @api.model
     def _check_units_of(self, records):
@@ -180,10 +202,30 @@ class CsPropertyInspection(models.Model):
 
     # ------------------------------------------------------------- actions
     def action_start(self):
-        """Start (a missed inspection can still be done late: 补检)."""
+        """Start (a missed inspection can still be done late: 补检); a team
+        inspection nobody took yet goes to the member who starts it."""
         self._check_state(("planned", "missed"), self.env._("starting"))
+        self._take()
         self._set_state("in_progress", {"started_at": fields.Datetime.now()})
         return True
+
+    def _take(self):
+        user = self.env.user
+        untaken = self.filtered(lambda i: not i.inspector_id)
+        for inspection in untaken:
+            # membership lookup only: the team record may sit in another estate
+            team = inspection.inspector_team_id.sudo()
+            if user not in team.member_user_ids | team.leader_id:
+                raise UserError(
+                    self.env._(
+                        "Inspection %(name)s is assigned to team “%(team)s”: only a member "
+                        "of the team takes it (or hand it over to someone in “Hand Over To”).",
+                        name=inspection.display_name,
+                        team=team.display_name,
+                    )
+                )
+        if untaken:
+            untaken.inspector_id = user
 
     def action_done(self):
         """Finish: every item answered, required photos taken, leader signed;
@@ -227,6 +269,8 @@ class CsPropertyInspection(models.Model):
                     )
                 )
             previous = inspection.inspector_id
+            # a team inspection nobody took yet is handed over from the team
+            old = previous.name or inspection.inspector_team_id.display_name
             inspection.write(
                 {
                     "inspector_id": user.id,
@@ -235,9 +279,7 @@ class CsPropertyInspection(models.Model):
                 }
             )
             inspection.message_post(
-                body=self.env._(
-                    "Handed over from %(old)s to %(new)s.", old=previous.name, new=user.name
-                )
+                body=self.env._("Handed over from %(old)s to %(new)s.", old=old, new=user.name)
             )
         return True
 

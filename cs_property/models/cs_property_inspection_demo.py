@@ -30,9 +30,14 @@ class CsPropertyInspectionPlan(models.Model):
             dated = inspection.with_context(
                 cs_inspection_date=inspection.date_due + timedelta(days=late)
             )
+            team = inspection.inspector_team_id
+            if team and not inspection.inspector_id:
+                # the team leader takes the team's inspection by starting it
+                dated = dated.with_user(team.leader_id).sudo()
             dated.action_start()
-            failing = rng.sample(inspection.line_ids.ids, k=rng.choice((0, 0, 1, 1, 2)))
-            for line in inspection.line_ids:
+            items = inspection.line_ids.filtered(lambda ln: not ln.display_type)
+            failing = rng.sample(items.ids, k=rng.choice((0, 0, 1, 1, 2)))
+            for line in items:
                 vals = {"result": "fail" if line.id in failing else "pass"}
                 if line.check_type == "measure":
                     vals = {"value": (line.max_value + 1) if line.id in failing else line.min_value}

@@ -12,7 +12,9 @@ SEVERITIES = [
 
 class CsPropertyInspectionLine(models.Model):
     """An item of one inspection, copied from the standard when the
-    inspection was created (a later edit of the standard does not change it)."""
+    inspection was created (a later edit of the standard does not change it).
+    Area headings are rows too (``display_type``), the way sale and invoice
+    lines carry their sections; they are never answered nor counted."""
 
     _name = "cs.property.inspection.line"
     _description = "Inspection Item"
@@ -29,7 +31,8 @@ class CsPropertyInspectionLine(models.Model):
         "cs.property.inspection.standard", string="Standard Item", index=True, ondelete="set null"
     )
     sequence = fields.Integer(default=10)
-    service = fields.Selection(SERVICES, required=True)
+    display_type = fields.Selection([("line_section", "Area Heading")], default=False)
+    service = fields.Selection(SERVICES)
     area = fields.Char(required=True)
     name = fields.Char(string="Item", required=True)
     method = fields.Char()
@@ -58,11 +61,18 @@ class CsPropertyInspectionLine(models.Model):
         "cs.property.repair", string="Repair Order", readonly=True, copy=False
     )
 
+    _item_service_required = models.Constraint(
+        "CHECK(display_type IS NOT NULL OR service IS NOT NULL)",
+        "An inspection item needs its service.",
+    )
+
     @api.depends("value", "value_set")
     def _compute_result(self):
         # a measurement decides the result itself; other items keep the inspector's choice
         for line in self:
-            if line.check_type == "measure" and line.value_set:
+            if line.display_type:
+                line.result = False
+            elif line.check_type == "measure" and line.value_set:
                 ok = line.min_value <= line.value <= (line.max_value or line.value)
                 line.result = "pass" if ok else "fail"
             else:
@@ -72,6 +82,23 @@ class CsPropertyInspectionLine(models.Model):
     def _onchange_value(self):
         self.value_set = True
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # items and area headings are the template's copy made with the inspection;
+        # rows added later (e.g. from the heading's menu) would change what is scored
+        ids = {vals.get("inspection_id") for vals in vals_list} - {None, False}
+        inspections = self.env["cs.property.inspection"].browse(ids)
+        started = inspections.filtered(lambda i: i.state != "planned")
+        if started:
+            raise UserError(
+                self.env._(
+                    "Inspection %(name)s has started: its items come from the template and "
+                    "cannot be added now.",
+                    name=started[0].display_name,
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
         # a measured 0 is a measurement too: writing the value marks it taken
         if "value" in vals and "value_set" not in vals:
@@ -79,7 +106,7 @@ class CsPropertyInspectionLine(models.Model):
         return super().write(vals)
 
     def _check_complete(self):
-        for line in self:
+        for line in self.filtered(lambda ln: not ln.display_type):
             label = f"{line.area} / {line.name}"
             if not line.result:
                 raise UserError(self.env._("Item “%(item)s” has no result yet.", item=label))
@@ -99,7 +126,9 @@ class CsPropertyInspectionLine(models.Model):
 
     def _create_nonconformities(self):
         """One non-conformity per failed item, in one batch."""
-        lines = self.filtered(lambda ln: ln.result == "fail" and not ln.nonconformity_id)
+        lines = self.filtered(
+            lambda ln: not ln.display_type and ln.result == "fail" and not ln.nonconformity_id
+        )
         if not lines:
             return self.env["cs.property.nonconformity"]
         Nonconformity = self.env["cs.property.nonconformity"].sudo()

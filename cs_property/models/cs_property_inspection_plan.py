@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
 
 PLAN_KINDS = [
     ("office", "Daily Office Inspection"),
@@ -8,7 +9,8 @@ PLAN_KINDS = [
 
 class CsPropertyInspectionPlan(models.Model):
     """Who inspects what, and when: the daily check of an office by its own
-    inspector, or the QA department's weekly round of every office."""
+    inspector, or the QA department's weekly round of every office (a team:
+    any of its members takes each inspection)."""
 
     _name = "cs.property.inspection.plan"
     _description = "Inspection Plan"
@@ -24,9 +26,17 @@ class CsPropertyInspectionPlan(models.Model):
     inspector_id = fields.Many2one(
         "res.users",
         string="Inspector",
-        required=True,
         tracking=True,
         domain="[('share', '=', False)]",
+        help="Or name an inspecting team instead.",
+    )
+    inspector_team_id = fields.Many2one(
+        "cs.property.team",
+        string="Inspecting Team",
+        tracking=True,
+        index="btree_not_null",
+        domain="[('company_id', '=', company_id)]",
+        help="Instead of one inspector: any member of the team takes an inspection by starting it.",
     )
     inspected_team_id = fields.Many2one(
         "cs.property.team",
@@ -56,6 +66,20 @@ class CsPropertyInspectionPlan(models.Model):
         for plan in self:
             plan.inspection_count = counts.get(plan, 0)
 
+    # template_id is always written at creation: the check runs even when neither
+    # inspector field is given
+    @api.constrains("inspector_id", "inspector_team_id", "template_id")
+    def _check_inspector_or_team(self):
+        for plan in self:
+            if bool(plan.inspector_id) == bool(plan.inspector_team_id):
+                raise ValidationError(
+                    self.env._(
+                        "Plan “%(plan)s”: name either an Inspector or an Inspecting Team "
+                        "(one of the two, not both).",
+                        plan=plan.display_name,
+                    )
+                )
+
     def _recurrence_prepare_targets(self, occurrences):
         commands = {}
         vals_list = []
@@ -71,6 +95,7 @@ class CsPropertyInspectionPlan(models.Model):
                     "kind": plan.kind,
                     "date_due": day,
                     "inspector_id": plan.inspector_id.id,
+                    "inspector_team_id": plan.inspector_team_id.id,
                     "inspected_team_id": plan.inspected_team_id.id,
                     "unit_ids": [Command.set(plan.unit_ids.ids)],
                     "line_ids": commands[template],
@@ -88,7 +113,10 @@ class CsPropertyInspectionPlan(models.Model):
 
     def _recurrence_notify_missed(self, missed):
         self.ensure_one()
-        managers = self.estate_id._cs_managers() | self.inspector_id
+        # a team inspection nobody took is the team leader's to answer for
+        managers = self.estate_id._cs_managers().union(
+            *(i.inspector_id or i.inspector_team_id.leader_id for i in missed)
+        )
         dates = ", ".join(str(d) for d in sorted(missed.mapped("date_due")))
         for user in managers:
             self._post_missed_note(user, dates)

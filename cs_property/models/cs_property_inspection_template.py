@@ -31,26 +31,40 @@ class CsPropertyInspectionTemplate(models.Model):
             template.item_count = len(template.standard_ids)
 
     def _line_commands(self):
-        """Commands creating an inspection's lines: a copy of each item."""
+        """Commands creating an inspection's lines: an area heading, then a
+        copy of each item of that area, area after area."""
         self.ensure_one()
-        return [
-            fields.Command.create(
-                {
-                    "standard_id": item.id,
-                    "sequence": index,
-                    "service": item.service,
-                    "area": item.area,
-                    "name": item.name,
-                    "method": item.method,
-                    "requirement": item.requirement,
-                    "check_type": item.check_type,
-                    "min_value": item.min_value,
-                    "max_value": item.max_value,
-                    "uom": item.uom,
-                    "weight": item.weight,
-                }
+        commands = []
+        area = None
+        for item in self.standard_ids.sorted(lambda s: (s.area, s.sequence, s.id)):
+            if item.area != area:
+                area = item.area
+                commands.append(
+                    fields.Command.create(
+                        {
+                            "display_type": "line_section",
+                            "sequence": len(commands),
+                            "area": area,
+                            "name": area,
+                        }
+                    )
+                )
+            commands.append(
+                fields.Command.create(
+                    {
+                        "standard_id": item.id,
+                        "sequence": len(commands),
+                        "service": item.service,
+                        "area": item.area,
+                        "name": item.name,
+                        "method": item.method,
+                        "requirement": item.requirement,
+                        "check_type": item.check_type,
+                        "min_value": item.min_value,
+                        "max_value": item.max_value,
+                        "uom": item.uom,
+                        "weight": item.weight,
+                    }
+                )
             )
-            for index, item in enumerate(
-                self.standard_ids.sorted(lambda s: (s.area, s.sequence, s.id))
-            )
-        ]
+        return commands

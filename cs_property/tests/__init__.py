@@ -27,3 +27,5 @@ from . import test_charge_arrears
 from . import test_charge_collection
 from . import test_inspection_qa_wizard
 from . import test_migration
+from . import test_inspection_team
+from . import test_inspection_tour

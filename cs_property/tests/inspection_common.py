@@ -107,9 +107,13 @@ class InspectionCase(CsPropertyCase):
             }
         )
 
+    def _items(self, inspection):
+        """The answerable items (without the area headings)."""
+        return inspection.line_ids.filtered(lambda ln: not ln.display_type)
+
     def _answer(self, inspection, failed=()):
         """Answer every item; ``failed``: standards that fail (with a comment)."""
-        for line in inspection.line_ids:
+        for line in inspection.line_ids.filtered(lambda ln: not ln.display_type):
             vals = {"result": "fail" if line.standard_id in failed else "pass"}
             if line.check_type == "photo":
                 vals["photo"] = PIXEL

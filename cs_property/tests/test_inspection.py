@@ -12,14 +12,14 @@ class TestInspection(InspectionCase):
     def test_lines_copied_template_edits_do_not_rewrite(self):
         inspection = self._inspection()
         self.assertEqual(
-            sorted(inspection.line_ids.mapped("name")), sorted(["地面", "垃圾箱", "室内温度"])
+            sorted(self._items(inspection).mapped("name")), sorted(["地面", "垃圾箱", "室内温度"])
         )
         inspection.action_start()
         self._answer(inspection)
         inspection.action_done()
         self.std_floor.requirement = "changed"
         self.template.standard_ids = [Command.unlink(self.std_bin.id)]
-        self.assertEqual(len(inspection.line_ids), 3)
+        self.assertEqual(len(self._items(inspection)), 3)
         self.assertEqual(
             inspection.line_ids.filtered(lambda ln: ln.standard_id == self.std_floor).requirement,
             "无尘土、无废弃物",

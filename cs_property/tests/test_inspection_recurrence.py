@@ -20,7 +20,7 @@ class TestInspectionRecurrence(InspectionCase):
         self.assertEqual(self._dates(plan)[-1], date(2026, 1, 7))
         self.assertEqual(plan.recurrence_last_date, date(2026, 1, 7))
         # lines are a copy of the template's items
-        self.assertEqual(len(created[0].line_ids), 3)
+        self.assertEqual(len(self._items(created[0])), 3)
 
     def test_horizon_from_today(self):
         plan = self._plan(recurrence_horizon=3, recurrence_start="2026-03-01")
