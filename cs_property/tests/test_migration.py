@@ -143,3 +143,17 @@ class TestMigration(CsPropertyCase):
         creation.cs_batch = False
         self._migration().migrate(self.env.cr, None)
         self.assertFalse(creation.cs_batch)
+
+    def test_upgrade_makes_inspected_team_rules_read_only(self):
+        """Upgraded from a version where the inspected team's rules (noupdate)
+        still allowed writing: the migration takes that away, as a fresh
+        install has it."""
+        rules = self.env.ref("cs_property.rule_cs_property_inspection_team") | self.env.ref(
+            "cs_property.rule_cs_property_inspection_line_team"
+        )
+        self.assertFalse(any(rules.mapped("perm_write")), "a fresh install reads only")
+        rules.write({"perm_write": True, "perm_create": True, "perm_unlink": True})
+        self._migration().migrate(self.env.cr, "19.0.1.0.0")
+        for perm in ("perm_write", "perm_create", "perm_unlink"):
+            self.assertFalse(any(rules.mapped(perm)), perm)
+        self.assertTrue(all(rules.mapped("perm_read")))

@@ -7,7 +7,9 @@ new version dropped nor sets what it added to the rules it kept:
   the manager) are replaced by the cron ``cs_property.cron_sla_process``; left
   in place they would warn and escalate every line a second time;
 * the two creation rules gained ``cs_batch`` (one run per batch of tickets,
-  not one per ticket).
+  not one per ticket);
+* staff may now write inspections (the inspecting team does them), so the
+  record rules of the *inspected* team became read-only.
 
 Only the add-on's own records are touched, by xmlid and only if still there;
 rules that users created stay as they are.
@@ -62,7 +64,21 @@ def upgrade_automation(env):
     return removed, batched
 
 
+INSPECTED_TEAM_RULES = ("rule_cs_property_inspection_team", "rule_cs_property_inspection_line_team")
+
+
+def readonly_inspected_team_rules(env):
+    """The inspected team reads its inspections, it does not do them."""
+    rules = env["ir.rule"].browse(
+        rule.id for rule in (_ref(env, name) for name in INSPECTED_TEAM_RULES) if rule
+    )
+    rules.write({"perm_write": False, "perm_create": False, "perm_unlink": False})
+    return rules
+
+
 def migrate(cr, version):
     if not version:
         return
-    upgrade_automation(api.Environment(cr, SUPERUSER_ID, {}))
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    upgrade_automation(env)
+    readonly_inspected_team_rules(env)
