@@ -26,3 +26,4 @@ from . import test_charge_billing
 from . import test_charge_arrears
 from . import test_charge_collection
 from . import test_inspection_qa_wizard
+from . import test_charge_concurrency
