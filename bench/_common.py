@@ -52,6 +52,15 @@ def environment(args, context=None):
             cr.rollback()
 
 
+def ensure_accounting(env):
+    """A chart of accounts for the company (``make bench`` installs without demo)."""
+    company = env.company
+    if not env["account.journal"].search_count(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    ):
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+
+
 @contextmanager
 def counting():
     """Counts the SQL statements executed inside the block: ``counter["queries"]``."""

@@ -34,7 +34,7 @@ pager's count), without and with the partial index of open customer invoices
 transaction). Everything is rolled back: the database is left as it was.
 """
 
-from _common import counting, environment, parse, parser, sizes, timer
+from _common import counting, ensure_accounting, environment, parse, parser, sizes, timer
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
@@ -42,6 +42,7 @@ from odoo.fields import Command
 
 
 def setup(env, size, tag):
+    ensure_accounting(env)
     estate = env["cs.property.estate"].create({"name": f"Bench {tag}", "code": f"BB{tag}"})
     building = env["cs.property.building"].create(
         {"estate_id": estate.id, "name": "B", "completion_date": "2020-01-01"}

@@ -13,15 +13,11 @@ Everything runs in one transaction that is rolled back.
 
 from datetime import date, timedelta
 
-from _common import counting, environment, parse, parser, report, sizes, timer
+from _common import counting, ensure_accounting, environment, parse, parser, report, sizes, timer
 
 
 def setup(env, n, tag):
-    company = env.company
-    if not env["account.journal"].search_count(
-        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-    ):
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    ensure_accounting(env)
     estate = env["cs.property.estate"].create({"name": f"Bench {tag}", "code": f"BR{tag}"})
     building = env["cs.property.building"].create({"estate_id": estate.id, "name": "B"})
     units = env["cs.property.unit"].create(

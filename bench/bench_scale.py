@@ -17,8 +17,6 @@ Prints, at two sizes each so the scaling shows:
 Everything runs in one transaction that is rolled back: the database is left as it was.
 """
 
-import time
-
 from _common import counting, environment, parse, parser, sizes, timer
 from _common import report as _report
 
@@ -168,16 +166,14 @@ def bench_statistics(env, fixtures, sizes):
             ["complaint_type", "received_at:month"],
         ):
             Complaint.formatted_read_group([], groupby, ["__count"])  # warm the cache
-            start = time.perf_counter()
-            groups = Complaint.formatted_read_group([], groupby, ["__count"])
-            web = time.perf_counter() - start
-            start = time.perf_counter()
-            Complaint._read_group([], groupby, ["__count"])
-            orm = time.perf_counter() - start
+            with timer() as web:
+                groups = Complaint.formatted_read_group([], groupby, ["__count"])
+            with timer() as orm:
+                Complaint._read_group([], groupby, ["__count"])
             print(
                 f"{'pivot ' + ' x '.join(groupby):<44} n={n:>7}  "
-                f"formatted_read_group {web * 1000:>7.0f} ms  _read_group {orm * 1000:>7.0f} ms"
-                f"  ({len(groups)} groups)"
+                f"formatted_read_group {web['seconds'] * 1000:>7.0f} ms  "
+                f"_read_group {orm['seconds'] * 1000:>7.0f} ms  ({len(groups)} groups)"
             )
 
 
