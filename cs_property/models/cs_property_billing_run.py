@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -6,6 +7,8 @@ from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, float_round, split_every
+
+_logger = logging.getLogger(__name__)
 
 BILLING_PERIODS = [
     ("month", "Month"),
@@ -240,17 +243,24 @@ class CsPropertyBillingRun(models.Model):
         meanwhile fails on the billing lines' unique key (a serialization error
         under Odoo's repeatable-read snapshots): only that batch is rolled back
         (the earlier ones are committed) and it is billed again on a fresh
-        snapshot, which sees those months and skips them."""
+        snapshot, which sees those months and skips them. ``tries`` failures
+        in a row without a batch of this run committed in between give up
+        (the next cron run continues)."""
         self.ensure_one()
-        for attempt in range(1, tries + 1):
+        failures = 0
+        while True:
+            done = self.payer_done
             try:
                 return self._process_batches(commit=True)
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 # in a test nothing was committed: rolling back would undo the test
-                if attempt == tries or modules.module.current_test:
+                if modules.module.current_test:
                     raise
                 self.env.cr.rollback()
-        return True
+                failures = 0 if self.payer_done > done else failures + 1
+                if failures >= tries:
+                    raise
+                _logger.info("Billing run %s: a batch met another run's months, retried", self.id)
 
     def _process_batches(self, commit=True):
         """Bill the remaining payers batch by batch; committed per batch when run

@@ -1,7 +1,9 @@
 import threading
 import time
 from contextlib import contextmanager
+from unittest.mock import patch
 
+import odoo
 from odoo import Command, api
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.modules.registry import Registry
@@ -19,11 +21,12 @@ class TestTwoRunsInTwoTransactions(BaseCase):
     Both runs are previewed before either bills, so each preview lists the
     common units (the Python check of already-billed months cannot help).
     Run A bills building 1 and holds its transaction open; run B bills
-    buildings 1 and 2 the way a user's click is executed (Odoo's ``retrying``
-    around the call). B's claim of the billing lines must wait on the unique
-    index for A; when A commits, B's snapshot-isolated transaction fails with
-    a serialization error, is rolled back whole, and its retry bills building
-    2 only — each unit, item and month once.
+    buildings 1 and 2. B's claim of the billing lines must wait on the unique
+    index for A; when A commits, B's repeatable-read transaction fails with a
+    serialization error and is rolled back, and its retry bills building 2
+    only. Clicked by a user, the retry is Odoo's own (``retrying`` around an
+    RPC call); from the cron, ``_process_batches_retrying`` retries the batch.
+    Either way each unit, item and month is billed once, on one invoice line.
     """
 
     @classmethod
@@ -98,21 +101,19 @@ class TestTwoRunsInTwoTransactions(BaseCase):
             estate._analytic_account()
             self.building_ids = buildings.ids
             self.units = {unit.id: (unit.building_id.id, unit.gross_area) for unit in units}
-            Run = env["cs.property.billing.run"]
-            run_a, run_b = Run.create(
-                [
-                    {
-                        "estate_ids": [Command.set(estate.ids)],
-                        "building_ids": [Command.set(buildings[:1].ids)],
-                        "date_start": MONTH,
-                        "invoice_date": MONTH,
-                    },
-                    {
-                        "estate_ids": [Command.set(estate.ids)],
-                        "date_start": MONTH,
-                        "invoice_date": MONTH,
-                    },
-                ]
+
+    def _preview_runs(self, **vals):
+        """Run A of building 1 and run B of the whole estate, both previewed
+        (and committed) before either bills."""
+        with self._env() as env:
+            common = {
+                "estate_ids": [Command.set([self.estate_id])],
+                "date_start": MONTH,
+                "invoice_date": MONTH,
+                **vals,
+            }
+            run_a, run_b = env["cs.property.billing.run"].create(
+                [{**common, "building_ids": [Command.set(self.building_ids[:1])]}, common]
             )
             (run_a | run_b).action_preview()
             self.assertEqual((run_a.unit_count, run_b.unit_count), (6, 10))
@@ -124,7 +125,7 @@ class TestTwoRunsInTwoTransactions(BaseCase):
         uninstallation skips them: this is test data, not history."""
         with self._env() as env:
             su = env(su=True, context={**env.context, MODULE_UNINSTALL_FLAG: True})
-            estates = su["cs.property.estate"].browse(self.estate_id)
+            estates = su["cs.property.estate"].browse(self.estate_id).exists()
             self._delete_estates(estates)
 
     @staticmethod
@@ -156,6 +157,7 @@ class TestTwoRunsInTwoTransactions(BaseCase):
         return bool(row) and row[0] == "Lock" and "INTO cs_property_billing_line" in row[1]
 
     def test_second_run_waits_on_the_key_then_bills_only_the_rest(self):
+        self._preview_runs()
         a_billed, a_may_commit = threading.Event(), threading.Event()
         state = {"b_attempts": 0, "errors": []}
 
@@ -189,12 +191,7 @@ class TestTwoRunsInTwoTransactions(BaseCase):
         self.assertTrue(a_billed.wait(120), "run A did not bill")
         thread_b = threading.Thread(target=run_b)
         thread_b.start()
-        blocked = False
-        for _i in range(300):  # B reaches its claim and waits on A's uncommitted keys
-            if "b_pid" in state and self._blocked_on_billing_key(state["b_pid"]):
-                blocked = True
-                break
-            time.sleep(0.1)
+        blocked = self._wait_blocked(state)
         a_may_commit.set()
         thread_a.join(120)
         thread_b.join(120)
@@ -203,6 +200,69 @@ class TestTwoRunsInTwoTransactions(BaseCase):
         # the first attempt of B failed on A's committed keys and was rolled back whole
         self.assertGreaterEqual(state["b_attempts"], 2)
         self._assert_billed_once()
+
+    def test_cron_batches_retry_on_the_key(self):
+        """The cron's path: batches of 2 payers, each committed. A holds its
+        first batch open; B's first batch (the same two payers) waits on the
+        key, fails when A commits, is rolled back alone and billed again on a
+        fresh snapshot; B's earlier committed work is never undone."""
+        self._preview_runs(batch_size=2)
+        with self._env() as env:
+            env["cs.property.billing.run"].browse(self.run_ids).write({"state": "running"})
+        Run = self.registry["cs.property.billing.run"]
+        a_claimed, a_may_commit = threading.Event(), threading.Event()
+        state = {"b_attempts": 0, "errors": []}
+        link, process = Run._link_billing, Run._process_batches
+
+        def link_billing(run, moves, claimed):
+            result = link(run, moves, claimed)
+            if run.id == self.run_ids[0] and not a_claimed.is_set():
+                a_claimed.set()  # A's first batch is billed, not committed
+                a_may_commit.wait(60)
+            return result
+
+        def process_batches(run, commit=True):
+            if run.id == self.run_ids[1]:
+                state["b_attempts"] += 1
+            return process(run, commit=commit)
+
+        def bill(index):
+            try:
+                with self._env() as env:
+                    if index:
+                        state["b_pid"] = env.cr._cnx.get_backend_pid()
+                    env["cs.property.billing.run"].browse(
+                        self.run_ids[index]
+                    )._process_batches_retrying()
+            except Exception as exc:
+                state["errors"].append(exc)
+                a_claimed.set()
+
+        with (
+            patch.object(Run, "_link_billing", link_billing),
+            patch.object(Run, "_process_batches", process_batches),
+            patch.object(odoo.modules.module, "current_test", None),  # commit per batch
+        ):
+            thread_a = threading.Thread(target=bill, args=(0,))
+            thread_a.start()
+            self.assertTrue(a_claimed.wait(120), "run A did not bill")
+            thread_b = threading.Thread(target=bill, args=(1,))
+            thread_b.start()
+            blocked = self._wait_blocked(state)
+            a_may_commit.set()
+            thread_a.join(180)
+            thread_b.join(180)
+        self.assertFalse(state["errors"])
+        self.assertTrue(blocked, "run B never waited on the billing lines' unique key")
+        self.assertGreaterEqual(state["b_attempts"], 2)
+        self._assert_billed_once()
+
+    def _wait_blocked(self, state):
+        for _i in range(300):  # B reaches its claim and waits on A's uncommitted keys
+            if "b_pid" in state and self._blocked_on_billing_key(state["b_pid"]):
+                return True
+            time.sleep(0.1)
+        return False
 
     def _assert_billed_once(self):
         with self._env() as env:
