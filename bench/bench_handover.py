@@ -13,37 +13,11 @@ Prints records per second and SQL queries per record for:
 Everything runs in one transaction that is rolled back.
 """
 
-import argparse
-import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 
+from _common import counting, environment, parse, parser, report, sizes, timer
+
 import odoo
-from odoo.modules.registry import Registry
-from odoo.sql_db import Cursor
-
-
-@contextmanager
-def counting():
-    counter = {"queries": 0}
-    execute = Cursor.execute
-
-    def counted(self, *args, **kwargs):
-        counter["queries"] += 1
-        return execute(self, *args, **kwargs)
-
-    Cursor.execute = counted
-    try:
-        yield counter
-    finally:
-        Cursor.execute = execute
-
-
-def report(label, n, seconds, queries):
-    print(
-        f"{label:<38} n={n:>6}  {n / seconds:>9.1f} rec/s  "
-        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
-    )
 
 
 def setup(env, n):
@@ -83,28 +57,24 @@ def bench(env, n):
     programme.action_generate_slots()
     env.flush_all()
     Appointment = env["cs.property.handover.appointment"]
-    with counting() as counter:
-        start = time.perf_counter()
+    with counting() as counter, timer() as clock:
         appointments = Appointment.create(
             [{"programme_id": programme.id, "unit_id": u.id, "partner_id": owner.id} for u in units]
         )
         env.flush_all()
-        seconds = time.perf_counter() - start
-    report("appointments create()", n, seconds, counter["queries"])
+    report("appointments create()", n, clock["seconds"], counter["queries"])
 
     slots = programme.slot_ids
     for index, appointment in enumerate(appointments):
         appointment.slot_choice_id = slots[index // 10]
     env.flush_all()
     env.invalidate_all()
-    with counting() as counter:
-        start = time.perf_counter()
+    with counting() as counter, timer() as clock:
         for appointment in appointments:
             appointment.action_book()
         env.flush_all()
-        seconds = time.perf_counter() - start
     assert all(a.state == "booked" for a in appointments)
-    report("appointments action_book() (row lock)", n, seconds, counter["queries"])
+    report("appointments action_book() (row lock)", n, clock["seconds"], counter["queries"])
 
     category = env.ref("cs_property.repair_category_leak")
     vals = [
@@ -117,13 +87,11 @@ def bench(env, n):
         for unit in units
     ]
     env.flush_all()
-    with counting() as counter:
-        start = time.perf_counter()
+    with counting() as counter, timer() as clock:
         orders = env["cs.property.rework"].create(vals)
         env.flush_all()
-        seconds = time.perf_counter() - start
     assert len(orders.sla_line_ids) >= 2 * n, "automation did not start the SLA"
-    report("rework orders create()", n, seconds, counter["queries"])
+    report("rework orders create()", n, clock["seconds"], counter["queries"])
 
     inspections = env["cs.property.handover"].create(
         [
@@ -137,27 +105,23 @@ def bench(env, n):
         ]
     )
     env.flush_all()
-    with counting() as counter:
-        start = time.perf_counter()
+    with counting() as counter, timer() as clock:
         inspections.action_start()
         env.flush_all()
-        seconds = time.perf_counter() - start
-    report("inspections action_start() (29 items)", len(inspections), seconds, counter["queries"])
+    report(
+        "inspections action_start() (29 items)",
+        len(inspections),
+        clock["seconds"],
+        counter["queries"],
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--handover-sizes", default="100,1000")
-    args, _others = parser.parse_known_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-        for n in [int(s) for s in args.handover_sizes.split(",")]:
+    args = parse(parser(__doc__, handover_sizes="100,1000"))
+    with environment(args) as env:
+        for n in sizes(args.handover_sizes):
             bench(env, n)
-            cr.rollback()
+            env.cr.rollback()
 
 
 if __name__ == "__main__":

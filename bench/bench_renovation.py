@@ -11,45 +11,13 @@ Prints, at each size, records per second and SQL queries per record for:
 Everything runs in one transaction that is rolled back.
 """
 
-import argparse
-import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-import odoo
-from odoo.modules.registry import Registry
-from odoo.sql_db import Cursor
-
-
-@contextmanager
-def counting():
-    counter = {"queries": 0}
-    execute = Cursor.execute
-
-    def counted(self, *args, **kwargs):
-        counter["queries"] += 1
-        return execute(self, *args, **kwargs)
-
-    Cursor.execute = counted
-    try:
-        yield counter
-    finally:
-        Cursor.execute = execute
-
-
-def report(label, n, seconds, queries):
-    print(
-        f"{label:<38} n={n:>6}  {n / seconds:>9.1f} rec/s  "
-        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
-    )
+from _common import counting, ensure_accounting, environment, parse, parser, report, sizes, timer
 
 
 def setup(env, n, tag):
-    company = env.company
-    if not env["account.journal"].search_count(
-        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-    ):
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    ensure_accounting(env)
     estate = env["cs.property.estate"].create({"name": f"Bench {tag}", "code": f"BR{tag}"})
     building = env["cs.property.building"].create({"estate_id": estate.id, "name": "B"})
     units = env["cs.property.unit"].create(
@@ -81,12 +49,10 @@ def bench_planner(env, sizes):
         renovations = setup(env, n, f"P{n}")
         env.invalidate_all()
         for label in ("patrol planner (first run)", "patrol planner (again)"):
-            with counting() as counter:
-                start = time.perf_counter()
+            with counting() as counter, timer() as clock:
                 Patrol._plan_for(renovations)
                 env.flush_all()
-                seconds = time.perf_counter() - start
-            report(label, n, seconds, counter["queries"])
+            report(label, n, clock["seconds"], counter["queries"])
         assert all(r.patrol_count >= 2 for r in renovations[:20])
 
 
@@ -96,29 +62,18 @@ def bench_receipts(env, sizes):
         journal = renovations[0]._deposit_journal_default()
         renovations[0].estate_id._analytic_account()
         env.invalidate_all()
-        with counting() as counter:
-            start = time.perf_counter()
+        with counting() as counter, timer() as clock:
             for reno in renovations:
                 reno._deposit_receive(journal, 2000.0)
             env.flush_all()
-            seconds = time.perf_counter() - start
-        report("deposit receipts", n, seconds, counter["queries"])
+        report("deposit receipts", n, clock["seconds"], counter["queries"])
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--sizes", default="100,1000")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = Registry(args.database)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-        bench_planner(env, sizes)
-        bench_receipts(env, sizes)
-        cr.rollback()
+    args = parse(parser(__doc__, sizes="100,1000"))
+    with environment(args) as env:
+        bench_planner(env, sizes(args.sizes))
+        bench_receipts(env, sizes(args.sizes))
 
 
 if __name__ == "__main__":

@@ -17,29 +17,8 @@ Prints, at two sizes each so the scaling shows:
 Everything runs in one transaction that is rolled back: the database is left as it was.
 """
 
-import argparse
-import time
-from contextlib import contextmanager
-
-import odoo
-from odoo.modules.registry import Registry
-from odoo.sql_db import Cursor
-
-
-@contextmanager
-def counting():
-    counter = {"queries": 0}
-    execute = Cursor.execute
-
-    def counted(self, *args, **kwargs):
-        counter["queries"] += 1
-        return execute(self, *args, **kwargs)
-
-    Cursor.execute = counted
-    try:
-        yield counter
-    finally:
-        Cursor.execute = execute
+from _common import counting, environment, parse, parser, sizes, timer
+from _common import report as _report
 
 
 def setup(env):
@@ -132,11 +111,7 @@ def insert_breaches(env, complaints, target, hours_late):
 def report(label, n, seconds, queries, cpu=None):
     """``cpu``: seconds of this process's own CPU (the rest is PostgreSQL and,
     on a shared machine, waiting for a core)."""
-    print(
-        f"{label:<44} n={n:>7}  {n / seconds:>9.1f} rec/s  "
-        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s"
-        + (f", Python CPU {cpu:.2f} s)" if cpu is not None else ")")
-    )
+    _report(label, n, seconds, queries, cpu, width=44, n_width=7)
 
 
 def bench_escalation(env, fixtures, sizes):
@@ -155,16 +130,20 @@ def bench_escalation(env, fixtures, sizes):
                     [complaints.ids],
                 )
                 env.invalidate_all()
-            with counting() as counter:
-                start, cpu = time.perf_counter(), time.process_time()
+            with counting() as counter, timer() as clock:
                 Line._cron_sla_process()
                 env.flush_all()
-                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             escalated = Line.search_count(
                 [("res_id", "in", complaints.ids), ("escalation_level", "=", level)]
             )
             assert escalated == n, f"{escalated} of {n} lines escalated to {level}"
-            report(f"SLA cron: escalate to the {label}", n, seconds, counter["queries"], cpu)
+            report(
+                f"SLA cron: escalate to the {label}",
+                n,
+                clock["seconds"],
+                counter["queries"],
+                clock["cpu"],
+            )
         # out of the next size's measurement
         env.cr.execute(
             "UPDATE cs_property_sla_line SET status = 'met', date_reached = now() "
@@ -187,16 +166,14 @@ def bench_statistics(env, fixtures, sizes):
             ["complaint_type", "received_at:month"],
         ):
             Complaint.formatted_read_group([], groupby, ["__count"])  # warm the cache
-            start = time.perf_counter()
-            groups = Complaint.formatted_read_group([], groupby, ["__count"])
-            web = time.perf_counter() - start
-            start = time.perf_counter()
-            Complaint._read_group([], groupby, ["__count"])
-            orm = time.perf_counter() - start
+            with timer() as web:
+                groups = Complaint.formatted_read_group([], groupby, ["__count"])
+            with timer() as orm:
+                Complaint._read_group([], groupby, ["__count"])
             print(
                 f"{'pivot ' + ' x '.join(groupby):<44} n={n:>7}  "
-                f"formatted_read_group {web * 1000:>7.0f} ms  _read_group {orm * 1000:>7.0f} ms"
-                f"  ({len(groups)} groups)"
+                f"formatted_read_group {web['seconds'] * 1000:>7.0f} ms  "
+                f"_read_group {orm['seconds'] * 1000:>7.0f} ms  ({len(groups)} groups)"
             )
 
 
@@ -215,36 +192,26 @@ def bench_intake(env, fixtures, sizes):
             for i in range(n)
         ]
         env.flush_all()
-        with counting() as counter:
-            start, cpu = time.perf_counter(), time.process_time()
+        with counting() as counter, timer() as clock:
             env["cs.property.complaint"].create(vals_list)
             env.flush_all()
-            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        report("complaint create() as superuser, no tracking", n, seconds, counter["queries"], cpu)
+        report(
+            "complaint create() as superuser, no tracking",
+            n,
+            clock["seconds"],
+            counter["queries"],
+            clock["cpu"],
+        )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--escalate", default="1000,10000")
-    parser.add_argument("--pivot", default="100000,1000000")
-    parser.add_argument("--intake", default="100,1000")
-    args, _others = parser.parse_known_args()  # make bench passes the same args to all
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = Registry(args.database)
-
-    def sizes(text):
-        return [int(s) for s in text.split(",") if s]
-
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+    args = parse(parser(__doc__, escalate="1000,10000", pivot="100000,1000000", intake="100,1000"))
+    with environment(args) as env:
         env["res.lang"]._activate_lang("zh_CN")
         fixtures = setup(env)
         bench_intake(env, fixtures, sizes(args.intake))
         bench_escalation(env, fixtures, sizes(args.escalate))
         bench_statistics(env, fixtures, sizes(args.pivot))
-        cr.rollback()
 
 
 if __name__ == "__main__":

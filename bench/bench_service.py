@@ -12,29 +12,7 @@ and SQL queries per record for:
 Everything runs in one transaction that is rolled back: the database is left as it was.
 """
 
-import argparse
-import time
-from contextlib import contextmanager
-
-import odoo
-from odoo.modules.registry import Registry
-from odoo.sql_db import Cursor
-
-
-@contextmanager
-def counting():
-    counter = {"queries": 0}
-    execute = Cursor.execute
-
-    def counted(self, *args, **kwargs):
-        counter["queries"] += 1
-        return execute(self, *args, **kwargs)
-
-    Cursor.execute = counted
-    try:
-        yield counter
-    finally:
-        Cursor.execute = execute
+from _common import counting, environment, parse, parser, report, sizes, timer
 
 
 def setup(env):
@@ -93,25 +71,16 @@ SUBJECTS = {
 }
 
 
-def report(label, n, seconds, queries):
-    print(
-        f"{label:<38} n={n:>6}  {n / seconds:>9.1f} rec/s  "
-        f"{queries / n:>7.2f} queries/rec  ({seconds:.2f} s)"
-    )
-
-
 def bench_create(env, model, fixtures, sizes):
     make_vals, _rule = SUBJECTS[model]
     for n in sizes:
         data = make_vals(env, *fixtures, n)
         env.flush_all()
-        with counting() as counter:
-            start = time.perf_counter()
+        with counting() as counter, timer() as clock:
             records = env[model].create(data)
             env.flush_all()
-            seconds = time.perf_counter() - start
         assert len(records.sla_line_ids) >= 2 * n, "automation did not start the SLA"
-        report(f"{model} create()", n, seconds, counter["queries"])
+        report(f"{model} create()", n, clock["seconds"], counter["queries"])
 
 
 def bench_recompute(env, model, fixtures, sizes):
@@ -125,32 +94,21 @@ def bench_recompute(env, model, fixtures, sizes):
             env.flush_all()
             env.invalidate_all()
             lines = lines.browse(lines.ids)
-            with counting() as counter:
-                start = time.perf_counter()
+            with counting() as counter, timer() as clock:
                 lines._recompute_deadlines()
                 env.flush_all()
-                seconds = time.perf_counter() - start
-            report(f"{model} SLA recompute", n, seconds, counter["queries"])
+            report(f"{model} SLA recompute", n, clock["seconds"], counter["queries"])
     finally:
         rule.active = True
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--sizes", default="100,1000")
-    parser.add_argument("--recompute", default="1000,10000")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+    args = parse(parser(__doc__, sizes="100,1000", recompute="1000,10000"))
+    with environment(args) as env:
         fixtures = setup(env)
         for model in SUBJECTS:
-            bench_create(env, model, fixtures, [int(s) for s in args.sizes.split(",")])
-            bench_recompute(env, model, fixtures, [int(s) for s in args.recompute.split(",")])
-        cr.rollback()
+            bench_create(env, model, fixtures, sizes(args.sizes))
+            bench_recompute(env, model, fixtures, sizes(args.recompute))
 
 
 if __name__ == "__main__":

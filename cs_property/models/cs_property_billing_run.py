@@ -1,10 +1,14 @@
+import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, float_round, split_every
+
+_logger = logging.getLogger(__name__)
 
 BILLING_PERIODS = [
     ("month", "Month"),
@@ -232,7 +236,31 @@ class CsPropertyBillingRun(models.Model):
     @api.model
     def _cron_process_runs(self):
         for run in self.search([("state", "=", "running")], order="id"):
-            run._process_batches(commit=True)
+            run._process_batches_retrying()
+
+    def _process_batches_retrying(self, tries=3):
+        """The cron's billing. A batch whose months another transaction billed
+        meanwhile fails on the billing lines' unique key (a serialization error
+        under Odoo's repeatable-read snapshots): only that batch is rolled back
+        (the earlier ones are committed) and it is billed again on a fresh
+        snapshot, which sees those months and skips them. ``tries`` failures
+        in a row without a batch of this run committed in between give up
+        (the next cron run continues)."""
+        self.ensure_one()
+        failures = 0
+        while True:
+            done = self.payer_done
+            try:
+                return self._process_batches(commit=True)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # in a test nothing was committed: rolling back would undo the test
+                if modules.module.current_test:
+                    raise
+                self.env.cr.rollback()
+                failures = 0 if self.payer_done > done else failures + 1
+                if failures >= tries:
+                    raise
+                _logger.info("Billing run %s: a batch met another run's months, retried", self.id)
 
     def _process_batches(self, commit=True):
         """Bill the remaining payers batch by batch; committed per batch when run
@@ -288,7 +316,9 @@ class CsPropertyBillingRun(models.Model):
         if not lines:
             return {}
         cols = defaultdict(list)
-        for line in lines:
+        # every run inserts its keys in the same order: a run meeting another's
+        # uncommitted keys waits for it instead of the two deadlocking
+        for line in lines.sorted(lambda ln: (ln.unit_id.id, ln.item_id.id, ln.month)):
             cols["unit"].append(line.unit_id.id)
             cols["item"].append(line.item_id.id)
             cols["month"].append(line.month)

@@ -29,3 +29,4 @@ from . import test_inspection_qa_wizard
 from . import test_migration
 from . import test_inspection_team
 from . import test_inspection_tour
+from . import test_charge_concurrency
