@@ -123,9 +123,9 @@ class TestGuardedWorkflow(ComplaintCase):
             complaint.action_assess()
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["cs_property"], ["zh_CN"], overwrite=True)
-        # the sentence itself reads in Chinese once the template lists it (the
-        # lead regenerates it); form, fields and step are Chinese already
-        with self.assertRefused(UserError, f"^投诉 {complaint.name}.*责任班组, 处理时限.*评估"):
+        with self.assertRefused(
+            UserError, f"^投诉 {complaint.name}：评估前请填写责任班组, 处理时限。$"
+        ):
             complaint.with_context(lang="zh_CN").action_assess()
         complaint.team_id = self.team
         with self.assertRefused(UserError, "fill in Handling Deadline before"):
