@@ -219,7 +219,7 @@ class CsPropertyInspection(models.Model):
                 raise UserError(
                     self.env._(
                         "Inspection %(name)s is assigned to team “%(team)s”: only a member "
-                        "of the team takes it (or hand it over to someone in “Hand Over To”).",
+                        "of the team takes it, or a member or manager hands it over.",
                         name=inspection.display_name,
                         team=team.display_name,
                     )
@@ -258,6 +258,7 @@ class CsPropertyInspection(models.Model):
     def action_hand_over(self):
         """Hand the inspection to the inspector chosen in “Hand Over To”."""
         self._check_state(("planned", "in_progress", "missed"), self.env._("handing over"))
+        self._check_may_hand_over()
         for inspection in self:
             user = inspection.handover_to_id
             if not user or user == inspection.inspector_id:
@@ -282,6 +283,27 @@ class CsPropertyInspection(models.Model):
                 body=self.env._("Handed over from %(old)s to %(new)s.", old=old, new=user.name)
             )
         return True
+
+    def _check_may_hand_over(self):
+        """Only whoever holds the inspection hands it on: its inspector, while
+        nobody took it the inspecting team, or a manager; otherwise “Hand Over
+        To” would let anyone take a team's inspection."""
+        user = self.env.user
+        if self.env.su or user.has_group("cs_property.group_property_manager"):
+            return
+        for inspection in self:
+            # membership lookup only: the team record may sit in another estate
+            team = inspection.inspector_team_id.sudo()
+            holders = inspection.inspector_id or (team.member_user_ids | team.leader_id)
+            if user not in holders:
+                raise UserError(
+                    self.env._(
+                        "Inspection %(name)s: only its inspector (or, while nobody has "
+                        "taken it, a member of its inspecting team) or a manager hands it "
+                        "over.",
+                        name=inspection.display_name,
+                    )
+                )
 
     def _recurrence_mark_missed(self):
         self._set_state("missed")

@@ -2,6 +2,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.i18n import format_list
 
 # Proof that a state write comes from the model's own transition code. It is a
 # per-process random string: nothing a client sends over RPC, an import or a
@@ -87,7 +88,7 @@ class CsPropertyWorkflowMixin(models.AbstractModel):
                         "%(form)s %(name)s: fill in %(fields)s before %(action)s.",
                         form=form,
                         name=record.display_name,
-                        fields=", ".join(missing),
+                        fields=format_list(self.env, missing),
                         action=action,
                     )
                 )

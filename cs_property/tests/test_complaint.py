@@ -172,7 +172,7 @@ class TestComplaintWorkflow(ComplaintCase):
 
     def test_assessment_guards(self):
         complaint = self._new()
-        with self.assertRefused(UserError, "fill in Responsible Team, Handling Deadline"):
+        with self.assertRefused(UserError, "fill in Responsible Team and Handling Deadline"):
             complaint.action_assess()
         with self.assertRefused(
             ValidationError, "must be after the time the complaint was received"

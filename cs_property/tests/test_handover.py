@@ -128,7 +128,7 @@ class TestHandover(HandoverCase):
             Command.create({"key_type": "door", "count": 3, "received_by": "陈买家"})
         ]
         with self.assertRefused(
-            UserError, "fill in Owner Signature, Staff Signature before accepting"
+            UserError, "fill in Owner Signature and Staff Signature before accepting"
         ):
             handover.action_accept()
         handover.owner_signature = PIXEL

@@ -161,6 +161,26 @@ class TestInspectingTeam(TeamInspectionCase):
         self.assertEqual(inspection.inspector_id, self.user_inspector_2)
         self.assertEqual(inspection.inspector_team_id, self.team_qa)
 
+    def test_hand_over_is_not_a_way_round_the_team(self):
+        """Someone outside the team cannot hand the team's inspection to
+        himself (and then start it); neither can a member once another took it."""
+        inspection = self._team_inspection()
+        outsider = inspection.with_user(self.user_inspector)
+        outsider.handover_to_id = self.user_inspector
+        with self.assertRefused(UserError, "only its inspector"):
+            outsider.action_hand_over()
+        self.assertFalse(inspection.inspector_id)
+        inspection.with_user(self.qa_member).action_start()
+        other = inspection.with_user(self.qa_member_2)
+        other.handover_to_id = self.qa_member_2
+        with self.assertRefused(UserError, "only its inspector"):
+            other.action_hand_over()
+        self.assertEqual(inspection.inspector_id, self.qa_member)
+        # a manager may reassign it
+        inspection.with_user(self.user_manager).handover_to_id = self.qa_member_2
+        inspection.with_user(self.user_manager).action_hand_over()
+        self.assertEqual(inspection.inspector_id, self.qa_member_2)
+
     def _filter(self, name, user):
         """Records of the search view's filter ``name`` for ``user``."""
         view = self.env.ref("cs_property.cs_property_inspection_view_search")

@@ -70,7 +70,7 @@ class TestReworkFlow(ReworkCase):
         self.assertEqual(rework.state, "issued")
         self.assertTrue(rework._activity_open("acknowledge"))
         with self.assertRefused(
-            UserError, "Rework Order FX.*: fill in Signed for by, Promised Date before recording"
+            UserError, "Rework Order FX.*: fill in Signed for by and Promised Date before recording"
         ):
             rework.action_acknowledge()
         rework.write({"acknowledged_by": "张工", "promised_date": date.today() + timedelta(days=7)})

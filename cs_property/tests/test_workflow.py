@@ -117,14 +117,14 @@ class TestGuardedWorkflow(ComplaintCase):
         complaint = self._new()
         with self.assertRefused(
             UserError,
-            f"^Complaint {complaint.name}: fill in Responsible Team, Handling Deadline "
+            f"^Complaint {complaint.name}: fill in Responsible Team and Handling Deadline "
             "before assessment.$",
         ):
             complaint.action_assess()
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["cs_property"], ["zh_CN"], overwrite=True)
         with self.assertRefused(
-            UserError, f"^投诉 {complaint.name}：评估前请填写责任班组, 处理时限。$"
+            UserError, f"^投诉 {complaint.name}：评估前请填写责任班组和处理时限。$"
         ):
             complaint.with_context(lang="zh_CN").action_assess()
         complaint.team_id = self.team
