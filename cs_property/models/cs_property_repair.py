@@ -790,15 +790,7 @@ class CsPropertyRepair(models.Model):
                 targets=order._sla_targets_label(by_record[order.id]),
             )
 
-        # no e-mail per activity (see the complaint's hook): systray and chatter
-        self.with_context(mail_activity_quick_update=True)._activity_step(
-            "sla_leader" if level <= 1 else "sla_manager",
-            people,
-            render,
-            activity_type="mail.mail_activity_data_warning",
-            replace=False,
-        )
-        self._sla_log_note(people, render)
+        self._sla_escalate(level, people, render)
 
     def _on_callback_dissatisfied(self, callback):
         if self.state in ("done", "closed"):

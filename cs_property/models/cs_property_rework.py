@@ -378,14 +378,7 @@ class CsPropertyRework(models.Model):
                 targets=order._sla_targets_label(by_record[order.id]),
             )
 
-        self.with_context(mail_activity_quick_update=True)._activity_step(
-            "sla_leader" if level <= 1 else "sla_manager",
-            people,
-            render,
-            activity_type="mail.mail_activity_data_warning",
-            replace=False,
-        )
-        self._sla_log_note(people, render)
+        self._sla_escalate(level, people, render)
 
     def action_view_repair(self):
         self.ensure_one()

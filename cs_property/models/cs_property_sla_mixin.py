@@ -72,6 +72,21 @@ class CsPropertySlaMixin(models.AbstractModel):
         """Names of the targets of ``lines`` in this record's language."""
         return ", ".join(lines.with_env(self.env).mapped("name"))
 
+    def _sla_escalate(self, level, people, render):
+        """The escalation of a batch: one warning activity per person at the
+        step of ``level`` (kept beside earlier ones) and one note per record,
+        both rendered in the language of ``people(record)``."""
+        # no e-mail per activity: systray and chatter
+        self.with_context(mail_activity_quick_update=True)._activity_step(
+            "sla_leader" if level <= 1 else "sla_manager",
+            people,
+            render,
+            activity_type="mail.mail_activity_data_warning",
+            replace=False,
+        )
+        self._sla_log_note(people, render)
+        return True
+
     def _sla_log_note(self, person, render):
         """One internal note per record, all in one INSERT (``message_post``
         costs a dozen queries per record), each rendered by ``render(record)``
