@@ -2,7 +2,7 @@
     "name": "Property Customer Service",
     "summary": "After-sales customer service for property-management companies: "
     "estates, units, owners, teams and service workflows",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Property",
     "website": "https://github.com/cs-property/cs_property",
     "author": "cs_property developers",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # cs_property harness: a throwaway PostgreSQL cluster and Odoo around the add-on.
 #
-#   tools/harness.sh test    lint, install/upgrade/uninstall log checks, pytest + coverage
+#   tools/harness.sh test    lint, install/upgrade/uninstall log checks, upgrade from the
+#                            previous release, pytest + coverage
+#   tools/harness.sh upgrade only the upgrade from the previous release (see upgrade_checks)
 #   tools/harness.sh demo    Odoo with cs_property and demo data on http://localhost:8069
 #   tools/harness.sh pot     refresh cs_property/i18n/cs_property.pot from a fresh database
 #   tools/harness.sh bench   run bench/*.py against a fresh database and print their figures
@@ -12,6 +14,8 @@
 #   PG_BIN        PostgreSQL server binaries (initdb, pg_ctl) (newest /usr/lib/postgresql/*/bin)
 #   HTTP_PORT     port of `demo`                              (8069)
 #   KEEP_PG=1     keep the cluster directory after the run, for post-mortems
+#   SKIP_LIFECYCLE=1 / SKIP_UPGRADE=1  leave out those stages of `test` (local runs)
+#   UPGRADE_FROM  git revision to upgrade from (default: the previous release, found from git)
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -172,6 +176,50 @@ lifecycle_checks() {
     check_log "$log" "uninstall"
 }
 
+# The previous release (tag, else git history: tools/upgrade_check.py previous),
+# installed with demo data from `git archive` (never the network), given
+# business data by tools/upgrade_seed.py with ITS code, then upgraded to the
+# working tree: the upgrade log must be clean and tools/upgrade_check.py finds
+# nothing lost or changed and the invariants holding.
+upgrade_checks() {
+    local started=$SECONDS rev version how
+    if [ -n "${UPGRADE_FROM:-}" ]; then
+        rev=$(git -C "$ROOT" rev-parse "$UPGRADE_FROM^{commit}") || die "UPGRADE_FROM=$UPGRADE_FROM is no git revision"
+        version=$(git -C "$ROOT" show "$rev:$ADDON/__manifest__.py" | "$ODOO_PYTHON" -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())["version"])')
+        how="UPGRADE_FROM=$UPGRADE_FROM"
+    else
+        read -r rev version how < <("$ODOO_PYTHON" "$ROOT/tools/upgrade_check.py" previous --root "$ROOT") \
+            || die "no previous release found in git (a shallow clone? fetch the history and tags)"
+    fi
+    say "Upgrade from the previous release $version (${rev:0:10}, $how) to the working tree"
+    local old="$PG_DIR/previous-release"
+    mkdir -p "$old"
+    git -C "$ROOT" archive "$rev" "$ADDON" | tar -x -C "$old"
+    sed "s#^addons_path = .*#addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$old#" \
+        "$ODOO_CONF" >"$PG_DIR/odoo-previous.conf"
+    run_logged "install $version with demo" -c "$PG_DIR/odoo-previous.conf" -d cs_upgrade \
+        -i "$ADDON" --with-demo --stop-after-init
+    local seed_log="$PG_DIR/upgrade_seed.log"
+    if ! "$ODOO_PYTHON" "$ROOT/tools/upgrade_seed.py" -c "$PG_DIR/odoo-previous.conf" -d cs_upgrade \
+        --snapshot "$PG_DIR/upgrade_snapshot.json" --log-level=warn >"$seed_log" 2>&1; then
+        tail -n 40 "$seed_log" >&2
+        die "business data with the code of $version failed (tools/upgrade_seed.py)"
+    fi
+    grep -v -E '^[0-9-]+ [0-9:,]+ [0-9]+ ' "$seed_log" || true
+    run_logged "upgrade $version to the working tree" -c "$ODOO_CONF" -d cs_upgrade \
+        -u "$ADDON" --stop-after-init
+    "$ODOO_PYTHON" "$ROOT/tools/upgrade_check.py" check -c "$ODOO_CONF" -d cs_upgrade \
+        --snapshot "$PG_DIR/upgrade_snapshot.json" --log-level=warn \
+        || die "the upgrade from $version lost or changed data (above)"
+    echo "upgrade checks: $((SECONDS - started)) s"
+}
+
+cmd_upgrade() {
+    check_prerequisites
+    start_pg
+    upgrade_checks
+}
+
 cmd_test() {
     check_prerequisites
     check_test_prerequisites
@@ -180,6 +228,7 @@ cmd_test() {
     start_pg
     build_wheel
     [ "${SKIP_LIFECYCLE:-0}" = 1 ] || lifecycle_checks
+    [ "${SKIP_UPGRADE:-0}" = 1 ] || upgrade_checks
     say "Install with demo data into the test database"
     run_logged "install with demo" -c "$ODOO_CONF" -d cs_test -i "$ADDON" --with-demo --stop-after-init
     say "pytest + pytest-odoo (coverage >= $COVERAGE_MIN%; HTTP server for the tours and PDF assets)"
@@ -228,5 +277,6 @@ case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     pot) shift; cmd_pot "$@" ;;
     bench) shift; cmd_bench "$@" ;;
-    *) echo "usage: $0 test|demo|pot|bench" >&2; exit 2 ;;
+    upgrade) shift; cmd_upgrade "$@" ;;
+    *) echo "usage: $0 test|upgrade|demo|pot|bench" >&2; exit 2 ;;
 esac
