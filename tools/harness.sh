@@ -189,7 +189,7 @@ upgrade_checks() {
         how="UPGRADE_FROM=$UPGRADE_FROM"
     else
         read -r rev version how < <("$ODOO_PYTHON" "$ROOT/tools/upgrade_check.py" previous --root "$ROOT") \
-            || die "no previous release found in git (a shallow clone? fetch the history and tags)"
+            || die "no previous release found in git (a shallow clone? git fetch --unshallow --tags; SKIP_UPGRADE=1 leaves the stage out)"
     fi
     say "Upgrade from the previous release $version (${rev:0:10}, $how) to the working tree"
     local old="$PG_DIR/previous-release"
