@@ -76,6 +76,14 @@ class TestUpgradeSteps(CsPropertyCase):
             "demo/cs_property_estate_demo.xml", step.new_demo_files(self.env.cr, DEMO_FILES)
         )
 
+    def test_demo_files_loaded_before_are_not_played_again(self):
+        step = self._script("0.0.0", "post-demo-files.py")
+        self._set_demo(True)
+        renovations = self.env["cs.property.renovation"].search_count([])
+        step.migrate(self.env.cr, "19.0.1.1.0")
+        step.migrate(self.env.cr, None)
+        self.assertEqual(self.env["cs.property.renovation"].search_count([]), renovations)
+
     def test_dispatcher_runs_every_step_module_of_its_folder(self):
         dispatcher = self._script("19.0.1.2.0", "post-migrate.py")
         folder = Path(get_module_path("cs_property")) / "migrations" / "19.0.1.2.0"
@@ -85,3 +93,5 @@ class TestUpgradeSteps(CsPropertyCase):
         steps = dispatcher.steps()
         self.assertEqual([name for name, _migrate in steps], expected)
         self.assertTrue(all(callable(migrate) for _name, migrate in steps))
+        # a migrated database runs the steps again without change or error
+        dispatcher.migrate(self.env.cr, "19.0.1.1.0")
