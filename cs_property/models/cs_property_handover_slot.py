@@ -49,7 +49,6 @@ class CsPropertyHandoverSlot(models.Model):
             slot.free_count = slot.capacity - slot.booked_count
 
     @api.depends("start", "free_count")
-    @api.depends_context("uid")
     def _compute_bookable(self):
         now = fields.Datetime.now()
         for slot in self:
@@ -65,16 +64,16 @@ class CsPropertyHandoverSlot(models.Model):
     def _search_display_name(self, operator, value):
         """The slot picker is searched by date: "2026-12-08", "12-08", "12/8"
         (the year defaults to this one) finds that day's slots, local time."""
-        if operator in ("ilike", "=ilike", "=") and isinstance(value, str) and value.strip():
+        if operator in ("ilike", "=ilike", "=") and isinstance(value, str):
+            if not value.strip():
+                return Domain.TRUE
             day = self._parse_day(value.strip())
-            if day:
-                tz = timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-                start = tz.localize(datetime.combine(day, time.min)).astimezone(UTC)
-                start = start.replace(tzinfo=None)
-                return Domain("start", ">=", start) & Domain(
-                    "start", "<", start + timedelta(days=1)
-                )
-            return Domain.FALSE
+            if not day:
+                return Domain.FALSE
+            tz = timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+            start = tz.localize(datetime.combine(day, time.min)).astimezone(UTC)
+            start = start.replace(tzinfo=None)
+            return Domain("start", ">=", start) & Domain("start", "<", start + timedelta(days=1))
         return super()._search_display_name(operator, value)
 
     @api.model
