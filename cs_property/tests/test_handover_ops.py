@@ -322,6 +322,21 @@ class TestReinspection(HandoverOpsCase):
         self.assertEqual((self.programme.handed_over_count, self.programme.refused_count), (1, 0))
         self.assertEqual(again.root_id, first)
         self.assertEqual(first.chain_ids, first | again)
+        # an upgraded database: the stored result was the first inspection's
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE cs_property_handover_appointment SET handover_state = 'refused', "
+            "latest_handover_id = %s WHERE id = %s",
+            [first.id, self.appointment.id],
+        )
+        self.env.invalidate_all()
+        path = f"{get_module_path('cs_property')}/migrations/19.0.1.2.0/h15ops.py"
+        module = load_script(path, "cs_property_migrate_19_0_1_2_0_h15ops")
+        module.recompute_appointment_results(self.env)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self.appointment.handover_state, "accepted")
+        self.assertEqual(self.appointment.latest_handover_id, again)
 
     def test_meter_readings_carry_over(self):
         first = self._refused_visit()
