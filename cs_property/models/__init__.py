@@ -50,12 +50,14 @@ from . import cs_property_renovation_patrol
 from . import cs_property_renovation_violation
 from . import cs_property_building_contractor
 from . import cs_property_rework
+from . import cs_property_rework_escalation
 from . import cs_property_rework_line
 from . import cs_property_rework_progress
 from . import cs_property_repair_rework
 from . import cs_property_handover_template
 from . import cs_property_handover_template_line
 from . import cs_property_handover
+from . import cs_property_handover_reinspection
 from . import cs_property_handover_line
 from . import cs_property_meter_reading
 from . import cs_property_handover_key

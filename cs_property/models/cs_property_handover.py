@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
 
 HANDOVER_STATES = [
     ("draft", "Scheduled"),
@@ -153,8 +152,13 @@ class CsPropertyHandover(models.Model):
 
     # ------------------------------------------------------------ workflow
     def action_start(self):
-        """Copy the checklist into the inspection: one create for all items."""
+        """Copy the checklist into the inspection: one create for all items.
+        Before the owner's booked slot it asks for confirmation (or is
+        refused, as the delivery programme says)."""
         self._check_state(("draft",), self.env._("starting the inspection"))
+        early = self._early_start_check()
+        if early:
+            return early
         line_vals, doc_vals = [], []
         for handover in self:
             if handover.previous_id:
@@ -167,6 +171,7 @@ class CsPropertyHandover(models.Model):
             ]
         self.env["cs.property.handover.line"].create(line_vals)
         self.env["cs.property.handover.document"].create(doc_vals)
+        self._carry_meter_readings()
         self._set_state("inspecting", {"started_at": fields.Datetime.now()})
         return True
 
@@ -175,21 +180,6 @@ class CsPropertyHandover(models.Model):
         self._check_state(("inspecting",), self.env._("passing the remaining items"))
         self.line_ids.filtered(lambda ln: ln.result == "pending").write({"result": "ok"})
         return True
-
-    def _reinspection_line_vals(self):
-        """Only the items that failed, each pointing at its earlier result."""
-        return [
-            {
-                "sequence": line.sequence,
-                "room": line.room,
-                "name": line.name,
-                "category_id": line.category_id.id,
-                "photo_required": line.photo_required,
-                "previous_line_id": line.id,
-            }
-            for line in self.line_ids
-            if line.result == "defect"
-        ]
 
     def _check_items(self):
         for handover in self:
@@ -276,104 +266,11 @@ class CsPropertyHandover(models.Model):
         self._set_state("refused", {"closed_at": fields.Datetime.now()})
         return True
 
-    def action_create_rework(self):
-        """Defects → rework orders, one per responsible party of the unit."""
-        self._check_state(("accepted", "refused"), self.env._("issuing rework orders"))
-        Rework = self.env["cs.property.rework"]
-        orders = Rework
-        for handover in self:
-            defects = handover.line_ids.filtered(
-                lambda ln: ln.result == "defect" and not ln.rework_line_id
-            )
-            if not defects:
-                raise UserError(
-                    self.env._(
-                        "Handover inspection %(name)s: every defect already has its rework order.",
-                        name=handover.name,
-                    )
-                )
-            building = handover.unit_id.building_id
-            vals_list = []
-            groups = defects.grouped("responsible")
-            for responsible, lines in groups.items():
-                vals_list.append(
-                    {
-                        "estate_id": handover.estate_id.id,
-                        "unit_id": handover.unit_id.id,
-                        "partner_id": handover.partner_id.id,
-                        "source": "handover",
-                        "handover_id": handover.id,
-                        "developer_id": building.developer_id.id,
-                        "contractor_id": building.contractor_id.id
-                        if responsible == "contractor"
-                        else False,
-                        "severity": max(lines.mapped("severity"), key=_SEVERITY_RANK.get),
-                        "line_ids": [
-                            Command.create(
-                                {
-                                    "sequence": line.sequence,
-                                    "room": line.room,
-                                    "name": line.name,
-                                    "description": line.description,
-                                    "category_id": line.category_id.id,
-                                    "photo": line.photo,
-                                    "handover_line_id": line.id,
-                                }
-                            )
-                            for line in lines
-                        ],
-                    }
-                )
-            created = Rework.create(vals_list)
-            for line in created.line_ids:
-                line.handover_line_id.sudo().rework_line_id = line
-            orders |= created
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cs.property.rework",
-            "view_mode": "list,form",
-            "domain": [("id", "in", orders.ids)],
-            "name": self.env._("Rework Orders"),
-        }
-
-    def action_reinspect(self):
-        """A new inspection of the failed items only, beside their earlier result."""
-        self._check_state(("refused",), self.env._("planning the re-inspection"))
-        self.ensure_one()
-        again = self.create(
-            {
-                "estate_id": self.estate_id.id,
-                "unit_id": self.unit_id.id,
-                "partner_id": self.partner_id.id,
-                "template_id": self.template_id.id,
-                "previous_id": self.id,
-            }
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": again.id,
-            "view_mode": "form",
-        }
-
     def action_cancel(self):
         self._check_state(("draft", "inspecting"), self.env._("cancelling"))
         self._set_state("cancelled")
         return True
 
-    def action_view_rework(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cs.property.rework",
-            "view_mode": "list,form",
-            "domain": [("handover_id", "=", self.id)],
-            "name": self.env._("Rework Orders"),
-        }
-
     # ------------------------------------------------------------ mixin hooks
     def _callback_responsible(self):
         return self.staff_id or self.create_uid
-
-
-_SEVERITY_RANK = {"minor": 0, "normal": 1, "major": 2}

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_handover import HANDOVER_STATES
+
 APPOINTMENT_STATES = [
     ("invited", "Invited"),
     ("booked", "Booked"),
@@ -42,15 +44,31 @@ class CsPropertyHandoverAppointment(models.Model):
     slot_choice_id = fields.Many2one(
         "cs.property.handover.slot",
         string="Slot Wanted",
-        domain="[('programme_id', '=', programme_id), ('free_count', '>', 0)]",
+        domain="[('programme_id', '=', programme_id), ('bookable', '=', True)]",
         copy=False,
+        help="Slots of this programme still to come with free places; type a date "
+        "(e.g. 12-08) to find that day's slots.",
     )
     slot_start = fields.Datetime(related="slot_id.start", store=True, string="Appointment")
     slot_stop = fields.Datetime(related="slot_id.stop", store=True, string="Appointment End")
     reschedule_count = fields.Integer(readonly=True, copy=False)
-    handover_id = fields.Many2one("cs.property.handover", readonly=True, copy=False)
+    handover_id = fields.Many2one(
+        "cs.property.handover", string="First Inspection", readonly=True, copy=False
+    )
+    latest_handover_id = fields.Many2one(
+        "cs.property.handover",
+        string="Latest Inspection",
+        compute="_compute_handover_result",
+        store=True,
+        help="The inspection of the unit now: the re-inspection after a refusal.",
+    )
     handover_state = fields.Selection(
-        related="handover_id.state", store=True, string="Handover Result"
+        HANDOVER_STATES,
+        compute="_compute_handover_result",
+        store=True,
+        string="Handover Result",
+        help="Accepted once any inspection of the unit is accepted (a re-inspection "
+        "included); refused until rectified while only refusals are decided.",
     )
 
     _programme_unit_uniq = models.Constraint(
@@ -63,6 +81,19 @@ class CsPropertyHandoverAppointment(models.Model):
             appointment.display_name = " ".join(
                 p for p in (appointment.unit_id.display_name, appointment.partner_id.name) if p
             )
+
+    @api.depends("handover_id.chain_ids.state")
+    def _compute_handover_result(self):
+        for appointment in self:
+            chain = appointment.handover_id.chain_ids
+            states = set(chain.mapped("state"))
+            appointment.latest_handover_id = chain.sorted("id")[-1:]
+            if "accepted" in states:
+                appointment.handover_state = "accepted"
+            elif "refused" in states:
+                appointment.handover_state = "refused"
+            else:
+                appointment.handover_state = appointment.latest_handover_id.state
 
     def _guard(self, states, action):
         for appointment in self:
@@ -93,7 +124,17 @@ class CsPropertyHandoverAppointment(models.Model):
                         name=appointment.display_name,
                     )
                 )
-            slot._lock_and_check_free()
+            if appointment.unit_id.building_id != appointment.programme_id.building_id:
+                raise UserError(
+                    self.env._(
+                        "Appointment %(name)s: the unit is not in %(building)s, the building "
+                        "of the delivery programme “%(programme)s”.",
+                        name=appointment.display_name,
+                        building=appointment.programme_id.building_id.display_name,
+                        programme=appointment.programme_id.name,
+                    )
+                )
+            slot._check_bookable_for(appointment)
             appointment._set_state("booked", {"slot_id": slot.id, "slot_choice_id": False})
 
     def action_book(self):
@@ -135,9 +176,14 @@ class CsPropertyHandoverAppointment(models.Model):
         return True
 
     def action_check_in(self):
-        """The owner is here: the joint inspection starts from the checklist."""
+        """The owner is here: the joint inspection starts from the checklist.
+        Before the booked slot it asks for confirmation (or is refused, as the
+        programme says); ``confirm_early_start`` in the context confirms."""
         self._guard(("booked",), self.env._("starting the inspection"))
         self.ensure_one()
+        early = self._early_start_check()
+        if early:
+            return early
         handover = self.env["cs.property.handover"].create(
             {
                 "estate_id": self.estate_id.id,
@@ -153,4 +199,48 @@ class CsPropertyHandoverAppointment(models.Model):
             "res_model": "cs.property.handover",
             "res_id": handover.id,
             "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------ early start
+    def _early_start_check(self, handover=None):
+        """Before the booked slot: refuse, or return the confirmation dialog
+        (``None`` when the slot has begun or the start is confirmed)."""
+        now = fields.Datetime.now()
+        early = self.filtered(lambda a: a.state == "booked" and a.slot_id.start > now)
+        if not early or self.env.su:
+            return None
+        appointment = early[0]
+        programme = appointment.programme_id
+        slot = appointment.slot_id.display_name
+        if programme.early_start == "refuse":
+            raise UserError(
+                self.env._(
+                    "Appointment %(name)s is booked for %(slot)s: the delivery programme "
+                    "“%(programme)s” does not start inspections before the booked slot.",
+                    name=appointment.display_name,
+                    slot=slot,
+                    programme=programme.name,
+                )
+            )
+        if self.env.context.get("confirm_early_start"):
+            return None
+        wizard = self.env["cs.property.handover.early.start"].create(
+            {
+                "appointment_id": appointment.id,
+                "handover_id": handover.id if handover else False,
+                "message": self.env._(
+                    "Appointment %(name)s is booked for %(slot)s, which has not begun yet. "
+                    "Start the inspection now anyway?",
+                    name=appointment.display_name,
+                    slot=slot,
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Start Before the Booked Slot?"),
         }

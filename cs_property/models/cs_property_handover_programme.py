@@ -36,6 +36,15 @@ class CsPropertyHandoverProgramme(models.Model):
     date_start = fields.Date(required=True, tracking=True)
     date_end = fields.Date(required=True, tracking=True)
     slot_capacity = fields.Integer(string="Owners per Slot", default=10, required=True)
+    early_start = fields.Selection(
+        [("ask", "Ask for Confirmation"), ("refuse", "Refuse")],
+        string="Inspection Before the Slot",
+        default="ask",
+        required=True,
+        tracking=True,
+        help="Starting the inspection of an owner who is early, before the booked slot: "
+        "ask the staff to confirm, or refuse it.",
+    )
     staff_ids = fields.Many2many(
         "res.users", string="Staff on Duty", domain="[('share', '=', False)]"
     )

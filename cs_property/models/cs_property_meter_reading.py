@@ -22,6 +22,14 @@ class CsPropertyMeterReading(models.Model):
     reading = fields.Float(required=True, digits=(16, 2))
     date = fields.Date(required=True, default=fields.Date.context_today)
     photo = fields.Image(max_width=1024, max_height=1024, attachment=True)
+    carried_from_id = fields.Many2one(
+        "cs.property.meter.reading",
+        string="Carried Over From",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The reading of the refused visit this re-inspection started from.",
+    )
 
     _unit_type_date_idx = models.Index("(unit_id, meter_type, date)")
 

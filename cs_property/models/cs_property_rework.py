@@ -197,6 +197,8 @@ class CsPropertyRework(models.Model):
                     )
                 )
         self._set_state("issued", {"issued_at": fields.Datetime.now()})
+        # the SLA clocks run from the issue, not while the order is a draft
+        self._sla_apply()
         self._activity_step(
             "acknowledge",
             lambda o: o.user_id,
@@ -205,10 +207,11 @@ class CsPropertyRework(models.Model):
         return True
 
     def action_acknowledge(self):
-        """The contractor signed for the order and promised a date."""
+        """The contractor signed for the order (the signature itself, not only
+        the name) and promised a date."""
         action = self.env._("recording the receipt")
         self._check_state(("issued",), action)
-        self._require(("acknowledged_by", "promised_date"), action)
+        self._require(("acknowledged_by", "acknowledgement_signature", "promised_date"), action)
         self._set_state("acknowledged", {"acknowledged_at": fields.Datetime.now()})
         self._activity_step_done("acknowledge")
         return True
@@ -290,95 +293,6 @@ class CsPropertyRework(models.Model):
         self._require(("cancel_reason",), action)
         self._set_state("cancelled")
         return True
-
-    def action_dispute(self):
-        """The developer rejects warranty responsibility: a signed memo is needed."""
-        self._check_state(REWORK_OPEN_STATES, self.env._("recording a dispute"))
-        for order in self:
-            if not order.dispute_memo or not (
-                order.dispute_signature or order.dispute_attachment_ids
-            ):
-                raise UserError(
-                    self.env._(
-                        "Rework order %(name)s: a disputed item needs the written memo and "
-                        "the parties' signatures or images.",
-                        name=order.name,
-                    )
-                )
-        self.write({"is_disputed": True})
-        self._escalate(self.env._("disputed by the developer"))
-        return True
-
-    # ------------------------------------------------------------ escalation
-    def _escalate(self, reason):
-        """Repeated, disputed and overdue items go up to the estate's managers."""
-        for order in self:
-            managers = order.estate_id._cs_managers()
-            order._activity_step(
-                "escalation",
-                managers,
-                lambda o, r=reason: o.env._(
-                    "Rework order %(name)s escalated: %(reason)s", name=o.name, reason=r
-                ),
-                activity_type="mail.mail_activity_data_warning",
-                replace=False,
-            )
-            order.message_post(
-                body=self.env._("Escalated to the managers: %(reason)s", reason=reason)
-            )
-        return True
-
-    @api.model
-    def _cron_escalate(self):
-        """Daily: refresh overdue flags and escalate flagged open orders once
-        (one activity per manager and order: re-running adds nothing)."""
-        open_orders = self.search([("state", "in", REWORK_OPEN_STATES)])
-        open_orders._recompute_recordset(["is_overdue"])
-        open_orders.line_ids._refresh_age_bucket()
-        flagged = open_orders.filtered(lambda o: o.is_overdue or o.is_repeat or o.is_disputed)
-        already = set(flagged._activity_open("escalation").mapped("res_id"))
-        todo = flagged.filtered(lambda o: o.id not in already)
-        for order in todo:
-            reasons = []
-            if order.is_overdue:
-                reasons.append(order.env._("overdue"))
-            if order.is_repeat:
-                reasons.append(order.env._("repeated"))
-            if order.is_disputed:
-                reasons.append(order.env._("disputed by the developer"))
-            order._escalate(", ".join(reasons))
-        return True
-
-    # ------------------------------------------------------------ mixin hooks
-    def _sla_notify_warning(self, lines):
-        by_record = self._sla_lines_by_record(lines)
-        self.with_context(mail_activity_quick_update=True)._activity_step(
-            "sla_warning",
-            lambda o: o.user_id,
-            lambda o: o.env._(
-                "SLA about to fail: %(targets)s",
-                targets=o._sla_targets_label(by_record[o.id]),
-            ),
-            activity_type="mail.mail_activity_data_warning",
-            replace=False,
-        )
-
-    def _sla_notify_escalation(self, lines, level):
-        by_record = self._sla_lines_by_record(lines)
-        managers = {}
-
-        def people(order):
-            if order.estate_id not in managers:
-                managers[order.estate_id] = order.estate_id._cs_managers()
-            return managers[order.estate_id] or order.user_id
-
-        def render(order):
-            return order.env._(
-                "SLA failed (%(targets)s): escalated.",
-                targets=order._sla_targets_label(by_record[order.id]),
-            )
-
-        self._sla_escalate(level, people, render)
 
     def action_view_repair(self):
         self.ensure_one()

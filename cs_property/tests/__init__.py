@@ -31,3 +31,4 @@ from . import test_inspection_team
 from . import test_inspection_tour
 from . import test_charge_concurrency
 from . import test_upgrade
+from . import test_handover_ops

@@ -193,7 +193,7 @@ class TestHandover(HandoverCase):
         with self.assertRefused(UserError, "already has its rework order"):
             handover.action_create_rework()
         self.assertEqual(
-            handover.action_view_rework()["domain"], [("handover_id", "=", handover.id)]
+            handover.action_view_rework()["domain"], [("id", "in", handover.rework_ids.ids)]
         )
         # re-inspection: only the failed items, beside their earlier result
         again = self.env["cs.property.handover"].browse(handover.action_reinspect()["res_id"])
@@ -306,8 +306,8 @@ class TestDeliveryProgramme(HandoverCase):
                     "estate_id": self.estate_a.id,
                     "building_id": self.building_a1.id,
                     "template_id": self.template.id,
-                    "date_start": date.today(),
-                    "date_end": date.today() + timedelta(days=1),
+                    "date_start": date.today() + timedelta(days=1),
+                    "date_end": date.today() + timedelta(days=2),
                     "slot_capacity": capacity,
                     "staff_ids": [Command.set(self.user_agent.ids)],
                 }
@@ -361,8 +361,9 @@ class TestDeliveryProgramme(HandoverCase):
         )
         second.action_no_show()
         self.assertEqual(second.state, "no_show")
-        # the owner arrives: the inspection starts from the programme's checklist
-        action = first.action_check_in()
+        # the owner arrives (early, confirmed): the inspection starts from the
+        # programme's checklist
+        action = first.with_context(confirm_early_start=True).action_check_in()
         handover = self.env["cs.property.handover"].browse(action["res_id"])
         self.assertEqual(handover.state, "inspecting")
         self.assertEqual(first.handover_id, handover)

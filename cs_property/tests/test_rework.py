@@ -65,15 +65,24 @@ class TestReworkFlow(ReworkCase):
         self.assertTrue(rework.name.startswith("FX"))
         self.assertEqual(rework.developer_id, self.developer)
         self.assertEqual(rework.contractor_id, self.contractor)
-        self.assertTrue(rework.sla_line_ids, "the SLA clocks start on creation")
+        self.assertFalse(rework.sla_line_ids, "no SLA clock while the order is a draft")
         rework.action_issue()
         self.assertEqual(rework.state, "issued")
+        self.assertTrue(rework.sla_line_ids, "the SLA clocks start when the order is issued")
         self.assertTrue(rework._activity_open("acknowledge"))
         with self.assertRefused(
-            UserError, "Rework Order FX.*: fill in Signed for by and Promised Date before recording"
+            UserError,
+            "Rework Order FX.*: fill in Signed for by, Acknowledgement Signature, and Promised "
+            "Date before recording",
         ):
             rework.action_acknowledge()
-        rework.write({"acknowledged_by": "张工", "promised_date": date.today() + timedelta(days=7)})
+        rework.write(
+            {
+                "acknowledged_by": "张工",
+                "acknowledgement_signature": PIXEL,
+                "promised_date": date.today() + timedelta(days=7),
+            }
+        )
         rework.action_acknowledge()
         self.assertFalse(rework._activity_open("acknowledge"))
         tech_rework = rework.with_user(self.user_technician)
@@ -179,7 +188,13 @@ class TestReworkFlow(ReworkCase):
         # overdue: the cron flags and escalates once
         other = self._rework()
         other.action_issue()
-        other.write({"acknowledged_by": "李工", "promised_date": date.today() + timedelta(days=1)})
+        other.write(
+            {
+                "acknowledged_by": "李工",
+                "acknowledgement_signature": PIXEL,
+                "promised_date": date.today() + timedelta(days=1),
+            }
+        )
         other.action_acknowledge()
         with freeze_time(date.today() + timedelta(days=5)):
             self.env["cs.property.rework"]._cron_escalate()
@@ -257,7 +272,13 @@ class TestReworkAccess(ReworkCase):
         with self.assertRaises(AccessError):
             self._rework(user=self.user_technician)
         rework.action_issue()
-        rework.write({"acknowledged_by": "张工", "promised_date": date.today()})
+        rework.write(
+            {
+                "acknowledged_by": "张工",
+                "acknowledgement_signature": PIXEL,
+                "promised_date": date.today(),
+            }
+        )
         rework.action_acknowledge()
         rework.with_user(self.user_technician).action_start()
         # inspector reads, never writes
@@ -337,6 +358,7 @@ class TestReworkSla(ReworkCase):
     def test_sla_hooks_warn_and_escalate(self):
         self.estate_a.user_ids = [Command.link(self.user_manager.id)]
         rework = self._rework(severity="major")
+        rework.action_issue()
         lines = rework.sla_line_ids
         self.assertEqual(len(lines), 2)
         self.assertIn("Receipt acknowledged by the contractor", lines.mapped("name"))
@@ -345,8 +367,13 @@ class TestReworkSla(ReworkCase):
         self.assertEqual(warning.user_id, self.user_agent)
         rework._sla_notify_escalation(lines[:1], 2)
         self.assertEqual(rework._activity_open("sla_manager").user_id, self.user_manager)
-        rework.action_issue()
-        rework.write({"acknowledged_by": "张工", "promised_date": date.today()})
+        rework.write(
+            {
+                "acknowledged_by": "张工",
+                "acknowledgement_signature": PIXEL,
+                "promised_date": date.today(),
+            }
+        )
         rework.action_acknowledge()
         ack = lines.filtered(lambda ln: ln.name == "Receipt acknowledged by the contractor")
         self.assertEqual(ack.status, "met")
