@@ -125,12 +125,16 @@ class CsPropertyNonconformity(models.Model):
 
     _standard_place_idx = models.Index("(standard_id, estate_id, area, create_date)")
 
-    @api.depends("inspection_id.date_due", "inspection_id.late_days")
+    @api.depends("inspection_id.date_due", "inspection_id.late_days", "inspection_id.done_at")
     def _compute_date_found(self):
         for record in self:
             inspection = record.inspection_id
             if inspection:
-                record.date_found = inspection.date_due + timedelta(days=inspection.late_days)
+                # the day it was inspected: its due date plus the days late, or
+                # the day it was done ahead of its due date
+                found = inspection.date_due + timedelta(days=inspection.late_days)
+                done = inspection.done_at and inspection.done_at.date()
+                record.date_found = done if done and done < inspection.date_due else found
             else:
                 record.date_found = (
                     record.create_date.date()

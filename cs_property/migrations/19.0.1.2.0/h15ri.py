@@ -53,3 +53,5 @@ def migrate(cr, version):
         [("state", "in", ("issued", "acknowledged", "rectified")), ("deadline", "!=", False)]
     )
     notices._sla_sync_deadline()
+    # the patrol officer of every planned patrol gets its activity
+    env["cs.property.renovation.patrol"].search([("state", "=", "planned")])._activity_patrol()
