@@ -30,3 +30,5 @@ from . import test_migration
 from . import test_inspection_team
 from . import test_inspection_tour
 from . import test_charge_concurrency
+from . import test_renovation_rules
+from . import test_inspection_rules
