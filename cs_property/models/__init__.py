@@ -35,6 +35,8 @@ from . import cs_property_inspection_plan
 from . import cs_property_inspection
 from . import cs_property_inspection_line
 from . import cs_property_nonconformity
+from . import cs_property_inspection_deadline
+from . import cs_property_inspection_repair
 from . import cs_property_inspection_demo
 from . import cs_property_estate_inspection
 from . import cs_property_renovation_company
@@ -43,6 +45,7 @@ from . import cs_property_renovation_scope
 from . import cs_property_renovation
 from . import cs_property_renovation_money
 from . import cs_property_renovation_works
+from . import cs_property_renovation_unit
 from . import cs_property_renovation_document
 from . import cs_property_renovation_deposit
 from . import cs_property_renovation_pass

@@ -16,6 +16,8 @@ class CsPropertyEstate(models.Model):
         Inspection = self.env["cs.property.inspection"]
         Line = self.env["cs.property.inspection.line"]
         Notice = self.env["cs.property.nonconformity"]
+        # the figures come from finished inspections only: their items, answers
+        # and score are locked, so a month's figures do not change afterwards
         in_month = [("date_due", ">=", start), ("date_due", "<=", end)]
         by_state = Inspection._read_group(
             [("estate_id", "in", self.ids), *in_month], ["estate_id", "state"], ["__count"]
@@ -38,7 +40,8 @@ class CsPropertyEstate(models.Model):
             ["estate_id", "service", "result"],
             ["weight:sum"],
         )
-        found = [("create_date", ">=", start), ("create_date", "<", end + relativedelta(days=1))]
+        # findings are dated by the inspection they come from
+        found = [("date_found", ">=", start), ("date_found", "<=", end)]
         notices = Notice._read_group(
             [("estate_id", "in", self.ids), *found],
             ["estate_id", "service", "team_id", "severity"],
@@ -49,6 +52,19 @@ class CsPropertyEstate(models.Model):
             ["estate_id", "state", "on_time"],
             ["__count", "reinspection_count:sum", "reinspection_fail_count:sum"],
         )
+        # open and past its deadline: not on time (whenever the report is printed)
+        overdue = dict(
+            Notice._read_group(
+                [
+                    ("estate_id", "in", self.ids),
+                    ("severity", "!=", "minor"),
+                    ("is_overdue", "=", True),
+                    *found,
+                ],
+                ["estate_id"],
+                ["__count"],
+            )
+        )
         repeats = dict(
             Notice._read_group(
                 [("estate_id", "in", self.ids), ("is_repeat", "=", True), *found],
@@ -56,12 +72,21 @@ class CsPropertyEstate(models.Model):
                 ["__count"],
             )
         )
-        weekly = Inspection._read_group(
-            [("kind", "=", "company"), ("state", "=", "done"), *in_month],
-            ["estate_id"],
+        # ranked among every estate of the company, whoever prints it: a
+        # read-only lookup of finished (locked) inspections' scores
+        weekly = Inspection.sudo()._read_group(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("kind", "=", "company"),
+                ("state", "=", "done"),
+                *in_month,
+            ],
+            ["company_id", "estate_id"],
             ["score:avg"],
         )
-        ranking = sorted(weekly, key=lambda row: -row[1])
+        rankings = {}
+        for company, estate, _score in sorted(weekly, key=lambda row: -row[2]):
+            rankings.setdefault(company.id, []).append(estate.id)
         services = dict(Line._fields["service"]._description_selection(self.env))
         severities = dict(Notice._fields["severity"]._description_selection(self.env))
         result = {}
@@ -75,9 +100,11 @@ class CsPropertyEstate(models.Model):
                     row[0 if res == "pass" else 1] += weight
             closed = [r for r in settled if r[0] == estate and r[1] == "closed"]
             closed_count = sum(r[3] for r in closed)
+            late_open = overdue.get(estate, 0)
             reinspections = sum(r[4] for r in settled if r[0] == estate)
             reinspection_fails = sum(r[5] for r in settled if r[0] == estate)
-            rank = next((i + 1 for i, row in enumerate(ranking) if row[0] == estate), False)
+            ranking = rankings.get(estate.company_id.id, [])
+            rank = ranking.index(estate.id) + 1 if estate.id in ranking else False
             result[estate.id] = {
                 "month": start,
                 "planned": planned,
@@ -93,9 +120,10 @@ class CsPropertyEstate(models.Model):
                     for e, s, team, sev, count in notices
                     if e == estate
                 ],
+                "late_open": late_open,
                 "on_time_rate": (
-                    100.0 * sum(r[3] for r in closed if r[2]) / closed_count
-                    if closed_count
+                    100.0 * sum(r[3] for r in closed if r[2]) / (closed_count + late_open)
+                    if closed_count + late_open
                     else 0.0
                 ),
                 "reinspection_pass_rate": (

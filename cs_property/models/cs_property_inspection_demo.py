@@ -12,12 +12,16 @@ class CsPropertyInspectionPlan(models.Model):
     _inherit = "cs.property.inspection.plan"
 
     @api.model
-    def _demo_play_history(self, plans, days=30, seed=7):
+    def _demo_play_history(self, plans, days=None, seed=7):
         """Demo: generate the last ``days`` days of ``plans`` with the real
         generation method and play them through the real actions — most done
-        (some failed items), a few missed, notices left in every state."""
+        (some failed items), a few missed, notices left in every state. The
+        history reaches at least the second half of last month, so last
+        month's QA report of the demo has figures whatever the install day."""
         plans = self.browse(plans)
         today = fields.Date.context_today(self)
+        last_month_mid = (today.replace(day=1) - timedelta(days=1)).replace(day=15)
+        days = days or max(30, (today - last_month_mid).days)
         plans.write({"recurrence_start": today - timedelta(days=days)})
         plans._recurrence_generate()
         rng = random.Random(seed)
@@ -81,5 +85,8 @@ class CsPropertyInspectionPlan(models.Model):
             if step == 4:
                 notice.with_user(inspector).action_reinspect_fail()
                 continue  # failed re-inspection: back to the team
-            notice.with_user(inspector).action_reinspect_pass()
+            # re-inspected the day after the finding, as the paper register says
+            notice.with_user(inspector).sudo().with_context(
+                cs_inspection_date=fields.Date.to_string(notice.date_found + timedelta(days=1))
+            ).action_reinspect_pass()
         return True

@@ -1,7 +1,28 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .cs_property_inspection_standard import CHECK_TYPES, SERVICES
+
+# what a finished, signed inspection freezes on its items (the generic lock of
+# the workflow mixin replaces this explicit check once merged)
+ANSWER_FIELDS = (
+    "result",
+    "value",
+    "value_set",
+    "photo",
+    "comment",
+    "severity",
+    "weight",
+    "check_type",
+    "min_value",
+    "max_value",
+    "display_type",
+    "service",
+    "area",
+    "name",
+    "standard_id",
+    "inspection_id",
+)
 
 SEVERITIES = [
     ("minor", "Minor: Verbal Correction"),
@@ -66,6 +87,13 @@ class CsPropertyInspectionLine(models.Model):
         "An inspection item needs its service.",
     )
 
+    def _measure_out_of_tolerance(self):
+        """A measured item outside its tolerance (no maximum: no upper bound)."""
+        self.ensure_one()
+        if self.display_type or self.check_type != "measure" or not self.value_set:
+            return False
+        return not (self.min_value <= self.value <= (self.max_value or self.value))
+
     @api.depends("value", "value_set")
     def _compute_result(self):
         # a measurement decides the result itself; other items keep the inspector's choice
@@ -73,14 +101,42 @@ class CsPropertyInspectionLine(models.Model):
             if line.display_type:
                 line.result = False
             elif line.check_type == "measure" and line.value_set:
-                ok = line.min_value <= line.value <= (line.max_value or line.value)
-                line.result = "pass" if ok else "fail"
+                line.result = "fail" if line._measure_out_of_tolerance() else "pass"
             else:
                 line.result = line.result
 
     @api.onchange("value")
     def _onchange_value(self):
         self.value_set = True
+
+    @api.onchange("result")
+    def _onchange_result_measure(self):
+        if self.result == "pass" and self._measure_out_of_tolerance():
+            self.result = "fail"
+            return {
+                "warning": {
+                    "title": self.env._("Measurement outside its tolerance"),
+                    "message": self._tolerance_message(),
+                }
+            }
+        return None
+
+    def _tolerance_message(self):
+        return self.env._(
+            "Item “%(item)s”: the measured %(value)s %(uom)s is outside its tolerance "
+            "(%(min)s to %(max)s): the item fails and cannot be marked passed.",
+            item=f"{self.area} / {self.name}",
+            value=self.value,
+            uom=self.uom or "",
+            min=self.min_value,
+            max=self.max_value or "-",
+        )
+
+    @api.constrains("result", "value", "value_set", "min_value", "max_value", "check_type")
+    def _check_measure_decides(self):
+        for line in self:
+            if line.result == "pass" and line._measure_out_of_tolerance():
+                raise ValidationError(line._tolerance_message())
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,7 +159,36 @@ class CsPropertyInspectionLine(models.Model):
         # a measured 0 is a measurement too: writing the value marks it taken
         if "value" in vals and "value_set" not in vals:
             vals = dict(vals, value_set=True)
+        self._check_inspection_open(vals)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_finished(self):
+        self._check_inspection_open(dict.fromkeys(ANSWER_FIELDS))
+
+    def _check_inspection_open(self, vals):
+        """A finished, signed inspection keeps its items and answers (its score
+        and the monthly figures come from them). Explicit until the workflow
+        mixin's generic lock covers the lines; corrections go through the
+        manager's reopening."""
+        frozen = [name for name in ANSWER_FIELDS if name in vals]
+        if not frozen or self.env.su:
+            return
+        finished = self.inspection_id.filtered(lambda i: i.state == "done")
+        if finished:
+            inspection = finished[0]
+            raise UserError(
+                self.env._(
+                    "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed. "
+                    "A manager can reopen it for correction.",
+                    form=self.env["ir.model"]._get(inspection._name).name,
+                    name=inspection.display_name,
+                    state=inspection._state_label(inspection.state),
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env) for name in frozen
+                    ),
+                )
+            )
 
     def _check_complete(self):
         for line in self.filtered(lambda ln: not ln.display_type):
@@ -155,38 +240,3 @@ class CsPropertyInspectionLine(models.Model):
             line.nonconformity_id = record
         records._after_issue()
         return records
-
-    def action_create_repair(self):
-        """One click: a service order for what the inspector found broken."""
-        self.ensure_one()
-        if self.result != "fail":
-            raise UserError(self.env._("Only a failed item raises a repair order."))
-        if self.repair_id:
-            raise UserError(
-                self.env._("Repair order %(name)s already exists.", name=self.repair_id.name)
-            )
-        if not self.facility_id:
-            raise UserError(
-                self.env._(
-                    "Item “%(item)s”: say which common area needs the repair first.",
-                    item=f"{self.area} / {self.name}",
-                )
-            )
-        category = self.env["cs.property.repair.category"].search([], limit=1)
-        if not category:
-            raise UserError(self.env._("Create a repair category first."))
-        self.repair_id = self.env["cs.property.repair"].create(
-            {
-                "estate_id": self.estate_id.id,
-                "facility_id": self.facility_id.id,
-                "category_id": category.id,
-                "channel": "patrol",
-                "description": f"{self.area} / {self.name}: {self.comment or self.requirement}",
-            }
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cs.property.repair",
-            "res_id": self.repair_id.id,
-            "view_mode": "form",
-        }

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from .cs_property_inspection_line import SEVERITIES
 from .cs_property_inspection_standard import SERVICES
@@ -13,6 +14,7 @@ STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
+OPEN_STATES = ("issued", "acknowledged", "rectified")
 RESPONSES = {"minor": "verbal", "general": "rectification", "serious": "fault_notice"}
 DEADLINE_DAYS = {"minor": 0, "general": 3, "serious": 1}
 
@@ -33,6 +35,11 @@ class CsPropertyNonconformity(models.Model):
         "mail.activity.mixin",
     ]
     _order = "create_date desc, id desc"
+    # issue #15: the one-click repair order is the QA inspector's who found the
+    # fault (or the customer service's / a manager's)
+    _workflow_step_roles = {
+        "action_create_repair": ("cs_property.group_property_agent", "inspector"),
+    }
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     state = fields.Selection(
@@ -70,7 +77,28 @@ class CsPropertyNonconformity(models.Model):
         compute="_compute_response",
         store=True,
     )
-    deadline = fields.Date(tracking=True)
+    date_found = fields.Date(
+        string="Found On",
+        compute="_compute_date_found",
+        store=True,
+        index=True,
+        help="The date of the inspection the finding comes from: the monthly QA report "
+        "counts it in that month.",
+    )
+    deadline = fields.Date(
+        string="Rectify By",
+        tracking=True,
+        help="The notice's SLA deadline: the rectification and re-inspection are due by the "
+        "end of this working day. It is counted in working days of the estate's calendar "
+        "(its public holidays excluded): 3 for a rectification notice, 1 for a serious "
+        "non-conformity. Changing or extending it moves the escalation clock.",
+    )
+    is_overdue = fields.Boolean(
+        string="Past Its Deadline",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Still open after its “Rectify By” date (right whenever read).",
+    )
     acknowledged_at = fields.Datetime(readonly=True, copy=False)
     acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     rectification_note = fields.Text(string="Rectification")
@@ -97,6 +125,50 @@ class CsPropertyNonconformity(models.Model):
 
     _standard_place_idx = models.Index("(standard_id, estate_id, area, create_date)")
 
+    @api.depends("inspection_id.date_due", "inspection_id.late_days", "inspection_id.done_at")
+    def _compute_date_found(self):
+        for record in self:
+            inspection = record.inspection_id
+            if inspection:
+                # the day it was inspected: its due date plus the days late, or
+                # the day it was done ahead of its due date
+                found = inspection.date_due + timedelta(days=inspection.late_days)
+                done = inspection.done_at and inspection.done_at.date()
+                record.date_found = done if done and done < inspection.date_due else found
+            else:
+                record.date_found = (
+                    record.create_date.date()
+                    if record.create_date
+                    else fields.Date.context_today(record)
+                )
+
+    @api.depends("state", "deadline")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.is_overdue = bool(
+                record.state in OPEN_STATES and record.deadline and record.deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        domain = Domain("state", "in", OPEN_STATES) & Domain("deadline", "<", today)
+        return domain if (operator == "=") == value else ~domain
+
+    def _role_inspector(self):
+        """The QA inspector who found the fault (of the notice or its inspection)."""
+        user = self.env.user
+        return user in (self.inspector_id | self.inspection_id.inspector_id)
+
+    def _workflow_role_label(self, token):
+        if token == "inspector":
+            return self.env._("the QA inspector who found the fault")
+        parent = getattr(super(), "_workflow_role_label", None)
+        return parent(token) if parent else token
+
     @api.depends("severity")
     def _compute_response(self):
         for record in self:
@@ -112,12 +184,8 @@ class CsPropertyNonconformity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
-        for vals in vals_list:
-            severity = vals.get("severity", "general")
-            if not vals.get("deadline") and severity != "minor":
-                vals["deadline"] = today + timedelta(days=DEADLINE_DAYS[severity])
         records = super().create(vals_list)
+        records.filtered(lambda r: not r.deadline)._set_default_deadline()
         for record in records.filtered(lambda r: r.severity != "minor"):
             # numbered notices only: a verbal correction is no form
             record.name = (
@@ -177,6 +245,14 @@ class CsPropertyNonconformity(models.Model):
         records.filtered(
             lambda r: (r.standard_id.id, r.estate_id.id, r.area) in keys
         ).is_repeat = True
+
+    def _notice_today(self):
+        # data files replaying a paper register (demo history) give its date;
+        # users always act today
+        day = self.env.context.get("cs_inspection_date")
+        if day and self.env.su:
+            return fields.Date.to_date(day)
+        return fields.Date.context_today(self)
 
     # ------------------------------------------------------------- guards
     def _check_state(self, allowed, action):
@@ -269,7 +345,7 @@ class CsPropertyNonconformity(models.Model):
         self._check_state(("rectified",), self.env._("closing after re-inspection"))
         self._check_reinspector()
         now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
+        today = self._notice_today()
         for record in self:
             record._set_state(
                 "closed",

@@ -35,6 +35,18 @@ class CsPropertyRenovation(models.Model):
         "cs.property.sla.mixin",
     ]
     _ticket_sequence_code = "cs.property.renovation"
+    # who may run a step (issue #15): the final acceptance is the engineering
+    # department's (or a manager's), not the front desk's
+    _workflow_step_roles = {
+        "action_acceptance_pass": (
+            "cs_property.group_property_technician",
+            "cs_property.group_property_manager",
+        ),
+        "action_acceptance_fail": (
+            "cs_property.group_property_technician",
+            "cs_property.group_property_manager",
+        ),
+    }
 
     state = fields.Selection(
         STATES,
@@ -304,15 +316,8 @@ class CsPropertyRenovation(models.Model):
         action = self.env._("submitting")
         self._check_state(("draft",), action)
         self._require(("scope_ids", "contractor_id"), action)
+        self._check_applicant(fields.Date.context_today(self))
         for reno in self:
-            if reno.applicant_role == "tenant" and not reno.owner_consent:
-                raise UserError(
-                    self.env._(
-                        "Renovation %(name)s: a tenant applies only with the owner's written "
-                        "consent attached.",
-                        name=reno.name,
-                    )
-                )
             if reno.missing_document_names:
                 raise UserError(
                     self.env._(

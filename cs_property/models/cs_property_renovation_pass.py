@@ -1,18 +1,27 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.image import image_data_uri
 
-PASS_STATES = [("valid", "Issued"), ("revoked", "Revoked")]
+PASS_STATES = [("valid", "Issued"), ("revoked", "Revoked"), ("expired", "Expired")]
 
 
 class CsPropertyRenovationPass(models.Model):
-    """A worker pass (出入证): no pass, no entry (装修管理办法 4.3.1.1)."""
+    """A worker pass (出入证): no pass, no entry (装修管理办法 4.3.1.1).
+
+    Valid only within the approved works period (and its extensions); it ends
+    revoked (by the office) or expired (its period is over, or the works
+    passed the final acceptance) and neither comes back: a new pass is issued.
+    """
 
     _name = "cs.property.renovation.pass"
     _description = "Renovation Worker Pass"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cs.property.workflow.mixin"]
+    _workflow_step_roles = {
+        "action_revoke": ("cs_property.group_property_agent",),
+    }
+    _workflow_locked_fields = {("revoked", "expired"): "__all__"}
     _order = "renovation_id, id"
     _rec_name = "number"
 
@@ -36,11 +45,46 @@ class CsPropertyRenovationPass(models.Model):
     date_from = fields.Date(string="Valid From", required=True)
     date_to = fields.Date(string="Valid Until", required=True, tracking=True)
     state = fields.Selection(
-        PASS_STATES, default="valid", required=True, tracking=True, readonly=True
+        PASS_STATES,
+        default="valid",
+        required=True,
+        tracking=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        group_expand="_read_group_all_states",
     )
     revoke_reason = fields.Char(readonly=True)
 
     _number_uniq = models.Constraint("unique(number)", "A pass number is unique.")
+
+    def _workflow_final_states(self):
+        return ("revoked", "expired")
+
+    def _workflow_folded_states(self):
+        return ("revoked", "expired")
+
+    @api.constrains("date_from", "date_to", "renovation_id")
+    def _check_works_period(self):
+        """A pass runs within the approved works period; an approved extension
+        moves the period's end (and the passes with it)."""
+        for card in self.filtered(lambda c: c.state == "valid"):
+            reno = card.renovation_id
+            if (
+                card.date_from > card.date_to
+                or card.date_from < reno.date_start
+                or (card.date_to > reno.date_end)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Pass %(number)s: a pass is valid only within the approved works "
+                        "period of %(name)s, %(start)s to %(end)s (extensions included).",
+                        number=card.number,
+                        name=reno.name,
+                        start=reno.date_start,
+                        end=reno.date_end,
+                    )
+                )
 
     @api.depends("id_number")
     def _compute_id_number_masked(self):
@@ -88,14 +132,40 @@ class CsPropertyRenovationPass(models.Model):
                 )
 
     def action_revoke(self):
+        if not (self.env.su or self.env.user.has_group("cs_property.group_property_agent")):
+            raise UserError(self.env._("Only the property officers revoke a worker pass."))
         for card in self:
             if card.state != "valid":
                 raise UserError(
-                    self.env._("Pass %(number)s is already revoked.", number=card.number)
+                    self.env._(
+                        "Pass %(number)s is already “%(state)s”.",
+                        number=card.number,
+                        state=card._state_label(card.state),
+                    )
                 )
-        self.write(
-            {"state": "revoked", "revoke_reason": self.env.context.get("revoke_reason") or False}
+        self._set_state(
+            "revoked", {"revoke_reason": self.env.context.get("revoke_reason") or False}
         )
+        return True
+
+    def _expire(self):
+        """Its period is over, or the works ended: the pass lets nobody in any more."""
+        return self.filtered(lambda c: c.state == "valid")._set_state("expired")
+
+    @api.model
+    def _cron_expire(self):
+        """Daily: valid passes past their end date, or of works no longer
+        running, expire (one search, one write)."""
+        today = fields.Date.context_today(self)
+        cards = self.search(
+            [
+                ("state", "=", "valid"),
+                "|",
+                ("date_to", "<", today),
+                ("renovation_id.state", "not in", ("works", "acceptance")),
+            ]
+        )
+        cards._expire()
         return True
 
     def _qr_data_uri(self, size=150):
@@ -120,6 +190,12 @@ class CsPropertyRenovationPass(models.Model):
             return "invalid", self.env._(
                 "Pass %(number)s was revoked: refuse entry.", number=card.number
             )
+        if card.state == "expired":
+            return "expired", self.env._(
+                "Pass %(number)s expired on %(date)s: refuse entry.",
+                number=card.number,
+                date=min(card.date_to, card.renovation_id.date_end),
+            )
         if card.renovation_id.state != "works":
             return "invalid", self.env._(
                 "The works of %(unit)s are not running (%(state)s): refuse entry.",
@@ -132,11 +208,12 @@ class CsPropertyRenovationPass(models.Model):
                 number=card.number,
                 date=card.date_from,
             )
-        if on_date > card.date_to:
+        end = min(card.date_to, card.renovation_id.date_end)
+        if on_date > end:
             return "expired", self.env._(
                 "Pass %(number)s expired on %(date)s: refuse entry.",
                 number=card.number,
-                date=card.date_to,
+                date=end,
             )
         return "valid", self.env._(
             "Pass %(number)s of %(worker)s is valid for %(unit)s until %(date)s; work hours "

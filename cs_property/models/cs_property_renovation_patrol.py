@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 CHECK_ITEMS = (
     "check_structure",
@@ -18,7 +19,7 @@ class CsPropertyRenovationPatrol(models.Model):
 
     _name = "cs.property.renovation.patrol"
     _description = "Renovation Patrol"
-    _inherit = ["mail.thread", "cs.property.workflow.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "cs.property.workflow.mixin"]
     _order = "planned_date, renovation_id, sequence"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -31,6 +32,12 @@ class CsPropertyRenovationPatrol(models.Model):
     sequence = fields.Integer(string="Patrol No.", required=True, readonly=True, default=1)
     planned_date = fields.Date(required=True, index=True)
     inspector_id = fields.Many2one("res.users", string="Patrolled by", tracking=True)
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Planned for a day already past and not patrolled yet (right whenever read).",
+    )
     done_at = fields.Datetime(string="Patrolled On", readonly=True, copy=False)
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Patrolled"), ("cancelled", "Cancelled")],
@@ -65,6 +72,45 @@ class CsPropertyRenovationPatrol(models.Model):
 
     def _workflow_final_states(self):
         return ("done", "cancelled")
+
+    @api.depends("state", "planned_date")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for patrol in self:
+            patrol.is_overdue = patrol.state == "planned" and patrol.planned_date < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        domain = Domain("state", "=", "planned") & Domain("planned_date", "<", today)
+        return domain if (operator == "=") == value else ~domain
+
+    def _patrol_people(self):
+        """Who must patrol: the named patrol officer, else the estate's managers."""
+        self.ensure_one()
+        return self.inspector_id or self.estate_id._cs_managers()
+
+    def _activity_patrol(self):
+        """The person who must patrol gets one activity due on the planned day
+        (moved when the patrol officer changes)."""
+        planned = self.filtered(lambda p: p.state == "planned")
+        planned._activity_step(
+            "patrol",
+            lambda p: p._patrol_people(),
+            lambda p: p.env._("Patrol %(name)s of %(unit)s", name=p.name, unit=p.unit_id.name),
+            deadline=lambda p: p.planned_date,
+        )
+        return True
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"inspector_id", "planned_date"} & set(vals):
+            if "planned_date" in vals:
+                self._activity_open("patrol").write({"date_deadline": vals["planned_date"]})
+            self._activity_patrol()
+        return result
 
     # ------------------------------------------------------------ planner
     @api.model
@@ -109,7 +155,9 @@ class CsPropertyRenovationPatrol(models.Model):
                             "inspector_id": inspector.id,
                         }
                     )
-        return self.sudo().create(vals_list)
+        patrols = self.sudo().create(vals_list)
+        patrols._activity_patrol()
+        return patrols
 
     @api.model
     def _cron_plan_patrols(self):

@@ -30,6 +30,7 @@ class CsPropertyRenovation(models.Model):
             )
             reno._set_state("works", {"permit_number": number, "permit_at": fields.Datetime.now()})
         self._activity_step_done("permit")
+        self._unit_start_works()
         self.env["cs.property.renovation.patrol"]._plan_for(self)
         return True
 
@@ -104,8 +105,36 @@ class CsPropertyRenovation(models.Model):
             )
         return True
 
+    def _check_acceptor(self):
+        """The final acceptance is given or refused by the engineering staff
+        (or a manager): the rule of ``_workflow_step_roles``, checked here too
+        so it holds for every caller."""
+        user = self.env.user
+        if self.env.su or user.has_group("cs_property.group_property_technician"):
+            return True
+        raise UserError(
+            self.env._(
+                "Renovation %(name)s: only the engineering staff or a manager pass or fail "
+                "the final acceptance.",
+                name=", ".join(self.mapped("name")),
+            )
+        )
+
     def action_acceptance_pass(self):
         self._check_state(("acceptance",), self.env._("passing the final acceptance"))
+        self._check_acceptor()
+        open_violations = self.env["cs.property.renovation.violation"].search(
+            [("renovation_id", "in", self.ids), ("state", "=", "open")]
+        )
+        if open_violations:
+            raise UserError(
+                self.env._(
+                    "Renovation %(name)s: violation %(violations)s is still open; it is "
+                    "re-checked and closed before the acceptance passes.",
+                    name=open_violations[0].renovation_id.name,
+                    violations=", ".join(open_violations.mapped("name")),
+                )
+            )
         for reno in self:
             failed = reno._acceptance_failed_labels()
             if failed:
@@ -119,6 +148,11 @@ class CsPropertyRenovation(models.Model):
                 )
         self._activity_step_done("acceptance")
         self._set_state("accepted", {"accepted_at": fields.Datetime.now()})
+        self._unit_end_works()
+        # the works are over: no worker enters any more
+        # (the passes are the office's records: the engineer ending the works
+        # expires them through this step, not by a right to edit passes)
+        self.pass_ids.sudo().filtered(lambda p: p.state == "valid")._expire()
         self._notify_applicant(
             lambda r: r.env._(
                 "Renovation %(name)s passed the final acceptance; the deposit will be refunded.",
@@ -130,6 +164,7 @@ class CsPropertyRenovation(models.Model):
     def action_acceptance_fail(self):
         """Failed: back to works with the failed items written down."""
         self._check_state(("acceptance",), self.env._("failing the final acceptance"))
+        self._check_acceptor()
         for reno in self:
             failed = reno._acceptance_failed_labels()
             if not failed:

@@ -32,3 +32,5 @@ from . import test_inspection_tour
 from . import test_charge_concurrency
 from . import test_upgrade
 from . import test_handover_ops
+from . import test_renovation_rules
+from . import test_inspection_rules

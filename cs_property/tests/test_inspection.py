@@ -190,6 +190,7 @@ class TestNonconformityLoop(InspectionCase):
         self.assertFalse(third.is_repeat)
 
     def test_repair_from_failed_item(self):
+        self.env["cs.property.repair.category"].create({"name": "保洁", "team_type": "cleaning"})
         notice = self._notice()
         line = notice.line_id
         with self.assertRefused(UserError, "common area"):

@@ -114,11 +114,12 @@ class TestRenovationMoney(RenovationCase):
                 "accept_waterproof_test": "pass",
             }
         )
-        reno.action_acceptance_pass()
-        with self.assertRefused(UserError, "a violation is still open"):
-            finance._deposit_refund(self.bank)
+        # a violation is still open: the acceptance waits for its re-check
+        with self.assertRefused(UserError, "is still open; it is re-checked and closed"):
+            reno.with_user(self.user_technician).action_acceptance_pass()
         violation.with_user(self.user_technician).write({"recheck_note": "已整改"})
         violation.with_user(self.user_technician).action_recheck_pass()
+        reno.with_user(self.user_technician).action_acceptance_pass()
         reno.sudo().extension_state = "pending"
         with self.assertRefused(UserError, "extension request is pending"):
             finance._deposit_refund(self.bank)
