@@ -42,6 +42,7 @@ from . import cs_property_renovation_estate
 from . import cs_property_renovation_scope
 from . import cs_property_renovation
 from . import cs_property_renovation_money
+from . import cs_property_renovation_deposit_money
 from . import cs_property_renovation_works
 from . import cs_property_renovation_document
 from . import cs_property_renovation_deposit
@@ -72,6 +73,7 @@ from . import cs_property_charge_occupancy
 from . import cs_property_charge_unit
 from . import cs_property_billing_line
 from . import cs_property_billing_run
+from . import cs_property_billing_invoice
 from . import cs_property_billing_run_line
 from . import cs_property_charge_account_move
 from . import cs_property_arrears
