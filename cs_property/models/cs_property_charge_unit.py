@@ -229,7 +229,11 @@ class CsPropertyUnit(models.Model):
             .sudo()
             ._read_group([("unit_id", "=", self.id)], [], ["amount_overdue:sum"])[0][0]
         )
-        current_total = sum(current.mapped("price_total"))
+        # the unit's lines with their share of the invoice's tax: the notices
+        # of a multi-unit invoice add up to the invoice to the cent
+        totals = move._cs_line_totals() if move else {}
+        line_totals = {line.id: totals.get(line.id, line.price_total) for line in current}
+        current_total = move.currency_id.round(sum(line_totals.values())) if move else 0.0
         if (
             move
             and move.invoice_date_due
@@ -242,6 +246,7 @@ class CsPropertyUnit(models.Model):
         return {
             "move": move,
             "lines": current,
+            "line_totals": line_totals,
             "current_total": current_total,
             "arrears": max(arrears, 0.0),
             "total": current_total + max(arrears, 0.0),
