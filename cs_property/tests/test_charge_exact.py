@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user
 
 from .test_charge_billing import ChargeCase
 
@@ -219,3 +220,21 @@ class TestCreditNoteModes(ExactCase):
         third = self._run()
         with self.assertRefused(UserError, "already billed by run"):
             third.action_confirm()
+
+
+class TestPricesStayInTheirEstate(ExactCase):
+    def test_price_versions_follow_the_item_estate(self):
+
+        agent_b = new_test_user(
+            self.env, login="agent_b", groups="base.group_user,cs_property.group_property_agent"
+        )
+        self.estate_b.user_ids = [Command.link(agent_b.id)]
+        Price = self.env["cs.property.charge.price"]
+        domain = [("item_id", "=", self.fee.id)]
+        self.assertFalse(Price.with_user(agent_b).search(domain))
+        self.assertFalse(
+            Price.with_user(agent_b).search_read([("estate_id", "=", self.estate_a.id)], ["rate"])
+        )
+        self.assertEqual(len(Price.with_user(self.user_agent).search(domain)), 3)
+        self.assertEqual(len(Price.with_user(self.user_manager).search(domain)), 3)
+        self.assertEqual(len(Price.with_user(self.user_finance).search(domain)), 3)
