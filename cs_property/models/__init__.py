@@ -71,11 +71,13 @@ from . import cs_property_charge_exemption
 from . import cs_property_charge_estate
 from . import cs_property_charge_occupancy
 from . import cs_property_charge_unit
+from . import cs_property_charge_statement
 from . import cs_property_billing_line
 from . import cs_property_billing_run
 from . import cs_property_billing_invoice
 from . import cs_property_billing_run_line
 from . import cs_property_charge_account_move
+from . import cs_property_charge_payer_account
 from . import cs_property_arrears
 from . import cs_property_arrears_level
 from . import cs_property_arrears_followup

@@ -163,7 +163,11 @@ class CsPropertyArrearsFollowup(models.Model):
     def _apply_ladder(self, batch_size=500):
         """Open, escalate and close follow-ups from today's arrears. Idempotent:
         a level reached once is not repeated; safe to run again after downtime."""
+        # money on account (预收, unmatched payments) pays the oldest bills first
         arrears = self.env["cs.property.arrears"]._arrears_by_unit_partner()
+        partners = self.env["res.partner"].browse({partner for _unit, partner in arrears})
+        if partners and self.env["account.move"].sudo()._cs_apply_customer_credits(partners):
+            arrears = self.env["cs.property.arrears"]._arrears_by_unit_partner()
         levels = self.env["cs.property.arrears.level"].search(
             [("company_id", "in", [False, *self.env.companies.ids])]
         )
