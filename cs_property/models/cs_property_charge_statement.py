@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 from odoo.fields import Domain
 
 
@@ -63,6 +63,23 @@ class CsPropertyUnit(models.Model):
                 }
             )
         return {"opening": opening, "rows": rows, "closing": balance}
+
+    def _charge_statement_this_year(self, partner):
+        """The printed statement: this year to date, with the row labels."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        date_from = today.replace(month=1, day=1)
+        statement = self._charge_statement(partner, date_from, today)
+        statement.update(
+            date_from=date_from,
+            date_to=today,
+            labels={
+                "bill": self.env._("Bill"),
+                "credit_note": self.env._("Credit Note"),
+                "payment": self.env._("Payment Received"),
+            },
+        )
+        return statement
 
     def _charge_unit_share(self, move, totals, amount):
         """This unit's part of ``amount`` paid on ``move``, pro rata of the

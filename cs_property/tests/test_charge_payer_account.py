@@ -74,3 +74,12 @@ class TestPayerAccount(ExactCase):
             [(r["kind"], r["amount"], r["balance"]) for r in december_only["rows"]],
             [("bill", 296.73, 296.73), ("payment", -296.73, 0.0)],
         )
+        # printed for the unit's payer, this year to date
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("cs_property.report_payer_statement", self.unit_x.ids)[0]
+            .decode()
+        )
+        self.assertIn("Payer Statement", html)
+        self.assertIn(self.owner.name, html)
+        self.assertIn("Opening balance", html)
