@@ -30,3 +30,7 @@ from . import test_migration
 from . import test_inspection_team
 from . import test_inspection_tour
 from . import test_charge_concurrency
+from . import test_charge_exact
+from . import test_charge_payer_account
+from . import test_renovation_deposit_books
+from . import test_renovation_concurrency
