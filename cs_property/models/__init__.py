@@ -44,6 +44,7 @@ from . import cs_property_renovation_estate
 from . import cs_property_renovation_scope
 from . import cs_property_renovation
 from . import cs_property_renovation_money
+from . import cs_property_renovation_deposit_money
 from . import cs_property_renovation_works
 from . import cs_property_renovation_unit
 from . import cs_property_renovation_document
@@ -75,10 +76,13 @@ from . import cs_property_charge_exemption
 from . import cs_property_charge_estate
 from . import cs_property_charge_occupancy
 from . import cs_property_charge_unit
+from . import cs_property_charge_statement
 from . import cs_property_billing_line
 from . import cs_property_billing_run
+from . import cs_property_billing_invoice
 from . import cs_property_billing_run_line
 from . import cs_property_charge_account_move
+from . import cs_property_charge_payer_account
 from . import cs_property_arrears
 from . import cs_property_arrears_level
 from . import cs_property_arrears_followup

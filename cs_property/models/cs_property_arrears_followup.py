@@ -11,6 +11,15 @@ FOLLOWUP_STATES = [
     ("open", "In Follow-up"),
     ("closed", "Cleared"),
 ]
+LEVEL_STATES = [
+    ("todo", "Action Due"),
+    ("done", "Action Done"),
+    ("skipped", "Action Skipped"),
+]
+PAUSE_REASONS = [
+    ("promise", "Promise to Pay"),
+    ("dispute", "Dispute"),
+]
 ARREARS_CAUSES = [
     ("owner", "Owner's Own Reason"),
     ("service", "Service Failure"),
@@ -53,6 +62,26 @@ class CsPropertyArrearsFollowup(models.Model):
     )
     level_id = fields.Many2one("cs.property.arrears.level", readonly=True, tracking=True)
     level_code = fields.Selection(related="level_id.code")
+    level_state = fields.Selection(
+        LEVEL_STATES,
+        string="Level Action",
+        readonly=True,
+        tracking=True,
+        help="The ladder climbs to the next level only once this level's action is done "
+        "or skipped with a reason.",
+    )
+    skip_reason = fields.Char(
+        string="Reason to Skip",
+        tracking=True,
+        help="Why this level's action is not taken (e.g. the payer cannot be reached).",
+    )
+    pause_reason = fields.Selection(
+        PAUSE_REASONS,
+        string="Escalation Paused For",
+        tracking=True,
+        help="A promise to pay or a dispute stops the ladder until its date.",
+    )
+    pause_until = fields.Date(string="Paused Until", tracking=True)
     level_sequence = fields.Integer(related="level_id.sequence", store=True)
     cause = fields.Selection(ARREARS_CAUSES, tracking=True)
     cause_note = fields.Text(string="What the Payer Said", tracking=True)
@@ -63,6 +92,18 @@ class CsPropertyArrearsFollowup(models.Model):
     amount_overdue = fields.Monetary(compute="_compute_arrears", string="Overdue Balance")
     days_overdue = fields.Integer(compute="_compute_arrears")
     oldest_due = fields.Date(compute="_compute_arrears", string="Oldest Due Date")
+
+    # issue #15 contract (the lead merges this with the existing declarations)
+    _workflow_step_roles = {
+        "action_level_done": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_manager",
+        ),
+        "action_skip_level": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_manager",
+        ),
+    }
 
     _open_uniq = models.UniqueIndex(
         "(unit_id, partner_id) WHERE state = 'open'",
@@ -122,7 +163,11 @@ class CsPropertyArrearsFollowup(models.Model):
     def _apply_ladder(self, batch_size=500):
         """Open, escalate and close follow-ups from today's arrears. Idempotent:
         a level reached once is not repeated; safe to run again after downtime."""
+        # money on account (预收, unmatched payments) pays the oldest bills first
         arrears = self.env["cs.property.arrears"]._arrears_by_unit_partner()
+        partners = self.env["res.partner"].browse({partner for _unit, partner in arrears})
+        if partners and self.env["account.move"].sudo()._cs_apply_customer_credits(partners):
+            arrears = self.env["cs.property.arrears"]._arrears_by_unit_partner()
         levels = self.env["cs.property.arrears.level"].search(
             [("company_id", "in", [False, *self.env.companies.ids])]
         )
@@ -136,31 +181,41 @@ class CsPropertyArrearsFollowup(models.Model):
             by_key.update({(f.unit_id.id, f.partner_id.id): f for f in created})
         cleared = self.browse(f.id for key, f in by_key.items() if key not in arrears)
         cleared._close_cleared()
+        today = fields.Date.context_today(self)
         for key, followup in by_key.items():
-            if key not in arrears:
+            if key not in arrears or followup._ladder_waits(today):
                 continue
             amount, days, _oldest = arrears[key]
             company_levels = levels.filtered(
                 lambda lv, f=followup: not lv.company_id or lv.company_id == f.company_id
-            )
-            reached = company_levels.filtered(lambda lv, d=days, a=amount: lv._applies(d, a))
-            target = reached.sorted("sequence")[-1:]
-            if target and (not followup.level_id or target.sequence > followup.level_id.sequence):
-                followup._escalate(target)
+            ).sorted("sequence")
+            # one rung at a time: the next level above the current one, reached
+            # when it or any level above it applies (a large balance that
+            # warrants legal action still goes through contact, visits, demand)
+            current = followup.level_id.sequence if followup.level_id else None
+            above = company_levels.filtered(lambda lv, c=current: c is None or lv.sequence > c)
+            if above and any(lv._applies(days, amount) for lv in above):
+                followup._escalate(above[0])
         return True
+
+    def _ladder_waits(self, today):
+        """The ladder leaves this follow-up where it is: its level's action is
+        still due, or a promise to pay or a dispute runs until a later date."""
+        self.ensure_one()
+        if self.pause_until and self.pause_until >= today:
+            return True
+        return bool(self.level_id) and self.level_state == "todo"
 
     def _escalate(self, level):
         self.ensure_one()
-        self.level_id = level
-        vals = {}
+        vals = {"level_id": level.id, "level_state": "todo", "skip_reason": False}
         if level.code == "demand":
             vals["demand_deadline"] = fields.Date.context_today(self) + timedelta(
                 days=level.deadline_days
             )
         if level.code == "legal":
             vals["legal_action"] = True
-        if vals:
-            self.write(vals)
+        self.write(vals)
         users = self._level_users(level)
         summaries = {
             "contact": lambda r: r.env._(
@@ -233,6 +288,8 @@ class CsPropertyArrearsFollowup(models.Model):
                     )
                 )
             followup._activity_step_done("arrears_contact")
+            if followup.level_code == "contact" and followup.level_state == "todo":
+                followup.level_state = "done"
         service = self.filtered(lambda f: f.cause == "service")
         if len(service) == 1:
             # a service failure behind the arrears is a complaint to handle
@@ -249,6 +306,51 @@ class CsPropertyArrearsFollowup(models.Model):
                 },
             }
         return True
+
+    def action_level_done(self):
+        """The action of the current level is done (called, visited, letter
+        delivered, legal decision taken): the ladder may climb further."""
+        for followup in self:
+            followup._check_level_due()
+            followup._activity_step_done(f"arrears_{followup.level_code}")
+            followup.level_state = "done"
+            followup.message_post(
+                body=self.env._("Level “%(level)s”: action done.", level=followup.level_id.name)
+            )
+        return True
+
+    def action_skip_level(self):
+        """The current level's action is not taken, for a reason on record."""
+        for followup in self:
+            followup._check_level_due()
+            if not (followup.skip_reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Follow-up of %(unit)s: write why the level “%(level)s” is skipped first.",
+                        unit=followup.unit_id.display_name,
+                        level=followup.level_id.name,
+                    )
+                )
+            followup._activity_step_done(f"arrears_{followup.level_code}")
+            followup.level_state = "skipped"
+            followup.message_post(
+                body=self.env._(
+                    "Level “%(level)s” skipped: %(reason)s",
+                    level=followup.level_id.name,
+                    reason=followup.skip_reason,
+                )
+            )
+        return True
+
+    def _check_level_due(self):
+        self.ensure_one()
+        if self.state != "open" or not self.level_id or self.level_state != "todo":
+            raise UserError(
+                self.env._(
+                    "Follow-up of %(unit)s: no level action is due.",
+                    unit=self.unit_id.display_name,
+                )
+            )
 
     def action_print_demand_letter(self):
         for followup in self:

@@ -6,7 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, float_round, split_every
+from odoo.tools import SQL, split_every
+
+from .cs_property_charge_calc import exact_amount, load_segments
 
 _logger = logging.getLogger(__name__)
 
@@ -85,6 +87,15 @@ class CsPropertyBillingRun(models.Model):
     already_billed_count = fields.Integer(
         readonly=True, help="Unit-months of the period already billed: left out."
     )
+    already_billed_run_ids = fields.Many2many(
+        "cs.property.billing.run",
+        "cs_property_billing_run_already_rel",
+        "run_id",
+        "other_run_id",
+        string="Already Billed By",
+        readonly=True,
+        help="The runs that billed the unit-months this run left out.",
+    )
     payer_total = fields.Integer(readonly=True)
     payer_done = fields.Integer(readonly=True)
     progress = fields.Float(compute="_compute_progress")
@@ -162,15 +173,26 @@ class CsPropertyBillingRun(models.Model):
             if run.building_ids:
                 domain.append(("building_id", "in", run.building_ids.ids))
             units = self.env["cs.property.unit"].search(domain, order="id")
+            if not units:
+                raise UserError(
+                    self.env._(
+                        "Billing run %(run)s finds no unit in the chosen estates and "
+                        "buildings: there is nothing to bill.",
+                        run=run.name,
+                    )
+                )
             months = run._months()
             billed = run._already_billed(units, months)
             vals_list = []
             skipped = 0
+            billed_by = set()
             for ids in split_every(2000, units.ids):
                 chunk = units.browse(ids)
                 for row in chunk._charge_schedule(months):
-                    if (row["unit"].id, row["item"].id, row["month"]) in billed:
+                    key = (row["unit"].id, row["item"].id, row["month"])
+                    if key in billed:
                         skipped += 1
+                        billed_by.add(billed[key])
                         continue
                     vals_list.append(run._preview_vals(row))
             self.env["cs.property.billing.run.line"].create(vals_list)
@@ -179,26 +201,14 @@ class CsPropertyBillingRun(models.Model):
                 {
                     "state": "previewed",
                     "already_billed_count": skipped,
+                    "already_billed_run_ids": [Command.set(sorted(billed_by))],
                     "payer_total": len(partners),
                     "payer_done": 0,
                 }
             )
         return True
 
-    def _already_billed(self, units, months):
-        rows = (
-            self.env["cs.property.billing.line"]
-            .sudo()
-            ._read_group(
-                [("unit_id", "in", units.ids), ("month", "in", months), ("released", "=", False)],
-                ["unit_id", "item_id", "month:day"],
-            )
-        )
-        return {(unit.id, item.id, fields.Date.to_date(month)) for unit, item, month in rows}
-
     def _preview_vals(self, row):
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        price = float_round(row["rate_months"], precision_digits=digits)
         return {
             "run_id": self.id,
             "unit_id": row["unit"].id,
@@ -207,7 +217,10 @@ class CsPropertyBillingRun(models.Model):
             "partner_id": row["partner"].id or False,
             "quantity": row["quantity"],
             "rate_months": row["rate_months"],
-            "amount": self.currency_id.round(row["quantity"] * price),
+            "segments": row["segments"],
+            "amount": exact_amount(
+                row["quantity"], load_segments(row["segments"]), self.currency_id.rounding
+            ),
             "exception": row["exception"] or False,
         }
 
@@ -219,6 +232,7 @@ class CsPropertyBillingRun(models.Model):
                 raise UserError(
                     self.env._("Preview billing run %(run)s before confirming it.", run=run.name)
                 )
+            run._check_something_to_bill()
             run.state = "running"
             if run.payer_total > run.batch_size:
                 self.env.ref("cs_property.ir_cron_cs_property_billing_run")._trigger()
@@ -283,9 +297,24 @@ class CsPropertyBillingRun(models.Model):
                 # interrupted run of 10,000 units resumes without losing work
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.state = "done"
-        self.message_post(
-            body=self.env._("Billing run finished: %(count)s invoices.", count=self.invoice_count)
-        )
+        if not self.invoice_count:
+            body = self.env._(
+                "Billing run finished without any invoice: its %(count)s unit-months were "
+                "billed meanwhile by run %(runs)s.",
+                count=self.already_billed_count,
+                runs=self._runs_label(),
+            )
+        elif self.already_billed_count:
+            body = self.env._(
+                "Billing run finished: %(count)s invoices; %(billed)s unit-months already "
+                "billed by run %(runs)s were left out.",
+                count=self.invoice_count,
+                billed=self.already_billed_count,
+                runs=self._runs_label(),
+            )
+        else:
+            body = self.env._("Billing run finished: %(count)s invoices.", count=self.invoice_count)
+        self.message_post(body=body)
         return True
 
     def _bill_payers(self, partners):
@@ -299,6 +328,7 @@ class CsPropertyBillingRun(models.Model):
         )
         claimed = self._claim(lines)
         to_bill = lines.filtered(lambda ln: (ln.unit_id.id, ln.item_id.id, ln.month) in claimed)
+        self._count_billed_meanwhile(lines - to_bill)
         groups = defaultdict(lambda: defaultdict(list))
         for line in to_bill:
             groups[line.partner_id, line.estate_id][line.unit_id, line.item_id].append(line)
@@ -347,48 +377,6 @@ class CsPropertyBillingRun(models.Model):
             )
         )
         return {(u, i, m): (bid, p) for bid, u, i, m, p in self.env.cr.fetchall()}
-
-    def _invoice_vals(self, partner, estate, by_key):
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        analytic = estate._analytic_account()
-        invoice_lines = []
-        for (unit, item), month_lines in by_key.items():
-            months = sorted(line.month for line in month_lines)
-            period = (
-                f"{months[0]:%Y-%m}"
-                if len(months) == 1
-                else f"{months[0]:%Y-%m}~{months[-1]:%Y-%m}"
-            )
-            line_vals = {
-                "product_id": item.product_id.id,
-                "name": f"{item.name} {unit.display_name} {period}",
-                "quantity": month_lines[0].quantity,
-                "price_unit": float_round(
-                    sum(line.rate_months for line in month_lines), precision_digits=digits
-                ),
-                "tax_ids": [Command.set(item.tax_ids.ids)],
-                "analytic_distribution": {str(analytic.id): 100},
-                "cs_unit_id": unit.id,
-                "cs_charge_item_id": item.id,
-            }
-            if item.account_id:
-                line_vals["account_id"] = item.account_id.id
-            invoice_lines.append(Command.create(line_vals))
-        vals = {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": self.invoice_date,
-            "invoice_origin": self.name,
-            "ref": self.env._("Service charges %(period)s", period=self.name),
-            "invoice_line_ids": invoice_lines,
-        }
-        if estate.charge_journal_id:
-            vals["journal_id"] = estate.charge_journal_id.id
-        if estate.charge_payment_term_id:
-            vals["invoice_payment_term_id"] = estate.charge_payment_term_id.id
-        else:
-            vals["invoice_date_due"] = self.invoice_date
-        return vals
 
     def _link_billing(self, moves, claimed):
         by_key = defaultdict(list)

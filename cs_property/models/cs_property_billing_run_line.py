@@ -20,6 +20,10 @@ class CsPropertyBillingRunLine(models.Model):
     partner_id = fields.Many2one("res.partner", string="Payer", index=True)
     quantity = fields.Float(digits="Product Unit")
     rate_months = fields.Float(string="Rate × Months", digits=(16, 6))
+    segments = fields.Char(
+        string="Calculation Terms",
+        help="rate:days/days-in-month terms of the month, summed exactly on the invoice line.",
+    )
     amount = fields.Float(string="Untaxed Amount", digits="Account")
     exception = fields.Char()
     done = fields.Boolean(index=True)

@@ -27,6 +27,30 @@ class AccountMove(models.Model):
             credits._cs_release_billing()
         return posted
 
+    def _cs_line_totals(self):
+        """{invoice line id: its total with taxes} such that the lines of the
+        invoice add up to its total to the cent, whatever the company's tax
+        rounding: with “round globally” Odoo spreads the cents the global
+        rounding makes over the lines, which a line's own ``price_total``
+        (rounded alone) does not. The payment notice of each unit shows
+        these, so the notices of a multi-unit invoice add up to the invoice."""
+        self.ensure_one()
+        AccountTax = self.env["account.tax"]
+        lines = self.invoice_line_ids.filtered(lambda ln: ln.display_type == "product")
+        base_lines = [self._prepare_product_base_line_for_taxes_computation(ln) for ln in lines]
+        AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        totals = {}
+        for line, base_line in zip(lines, base_lines, strict=True):
+            details = base_line["tax_details"]
+            # the base and each tax with the cents the global rounding spread
+            totals[line.id] = (
+                details["total_excluded_currency"]
+                + details.get("delta_total_excluded_currency", 0.0)
+                + sum(tax["tax_amount_currency"] for tax in details["taxes_data"])
+            )
+        return totals
+
     def _cs_release_billing(self):
         """A credit note of a charge invoice frees its months for re-billing."""
         Line = self.env["cs.property.billing.line"].sudo()

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -76,6 +78,34 @@ class CsPropertyChargeExemption(models.Model):
                     self.env._(
                         "Exemption of %(unit)s: the charge item belongs to another estate.",
                         unit=line.unit_id.display_name,
+                    )
+                )
+
+    @api.constrains("unit_id", "item_id", "date_start", "date_end", "active")
+    def _check_no_overlap(self):
+        """One deal per unit, item and day: two overlapping special rates or
+        exemptions would leave which one applies to chance."""
+        for line in self.filtered("active"):
+            domain = [
+                ("id", "!=", line.id),
+                ("unit_id", "=", line.unit_id.id),
+                ("date_start", "<=", line.date_end or date.max),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", line.date_start),
+            ]
+            if line.item_id:
+                domain += ["|", ("item_id", "=", False), ("item_id", "=", line.item_id.id)]
+            other = self.sudo().search(domain, limit=1)  # the unit's deals, whoever may read them
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "%(unit)s: “%(reason)s” overlaps “%(other)s” (from %(start)s) for the "
+                        "same charge item; end one before the other starts.",
+                        unit=line.unit_id.display_name,
+                        reason=line.reason,
+                        other=other.reason,
+                        start=other.date_start,
                     )
                 )
 

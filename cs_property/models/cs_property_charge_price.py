@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CsPropertyChargePrice(models.Model):
@@ -26,3 +27,15 @@ class CsPropertyChargePrice(models.Model):
         "A charge item has one price version per effective date.",
     )
     _rate_positive = models.Constraint("CHECK(rate >= 0)", "A charge rate cannot be negative.")
+
+    @api.constrains("rate")
+    def _check_rate_not_zero(self):
+        for price in self:
+            if not price.rate:
+                raise ValidationError(
+                    self.env._(
+                        "Charge item “%(item)s”: a price version of zero bills nothing. To "
+                        "stop charging some units, record an exemption for them.",
+                        item=price.item_id.name,
+                    )
+                )

@@ -3,7 +3,10 @@ from datetime import timedelta
 from itertools import pairwise
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+
+from .cs_property_charge_calc import dump_segments, rate_factor
 
 
 def month_end(month):
@@ -44,6 +47,23 @@ class CsPropertyUnit(models.Model):
         # read on one unit at a time (notice, mail template), never in lists
         for unit in self:
             unit.charge_payer_id = unit._payment_notice_data()["payer"]
+
+    @api.constrains("charge_start_date", "charge_end_date")
+    def _check_charge_dates(self):
+        for unit in self:
+            if (
+                unit.charge_start_date
+                and unit.charge_end_date
+                and unit.charge_end_date < unit.charge_start_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(unit)s: charges cannot end (%(end)s) before they start (%(start)s).",
+                        unit=unit.display_name,
+                        end=unit.charge_end_date,
+                        start=unit.charge_start_date,
+                    )
+                )
 
     @api.depends("handover_date", "building_id.completion_date")
     def _compute_charge_start_date(self):
@@ -96,15 +116,20 @@ class CsPropertyUnit(models.Model):
         return self.gross_area if item.basis == "gross_area" else self.usable_area
 
     def _charge_rate_months(self, item, month, exemptions):
-        """Rate × months of ``item`` for this unit in ``month``: each day is
-        charged at the price version and special rate in force that day, the
-        month pro-rated by days where charges start, end or are exempted."""
+        """Rate × months of ``item`` for this unit in ``month`` (see _charge_segments)."""
+        return float(rate_factor(self._charge_segments(item, month, exemptions)))
+
+    def _charge_segments(self, item, month, exemptions):
+        """The terms (rate, days, days in the month) of ``item`` for this unit in
+        ``month``: each day is charged at the price version and special rate in
+        force that day, the month pro-rated by days where charges start, end or
+        are exempted. Summed exactly and rounded once per invoice line."""
         self.ensure_one()
         first, last = month, month_end(month)
         start = max(first, self.charge_start_date) if self.charge_start_date else None
         end = min(last, self.charge_end_date) if self.charge_end_date else last
         if not start or start > end:
-            return 0.0
+            return []
         cuts = {start, end + timedelta(days=1)}
         cuts.update(d for d in item._price_dates() if start < d <= end)
         for exemption in exemptions:
@@ -113,14 +138,20 @@ class CsPropertyUnit(models.Model):
                     cuts.add(d)
         cuts = sorted(cuts)
         days = last.day
-        total = 0.0
+        segments = []
         for seg_start, seg_end in pairwise(cuts):
             rule = exemptions.filtered(lambda e, d=seg_start: e._covers(item, d))[:1]
             if rule.exemption_type == "exempt":
                 continue
             rate = rule.rate if rule else item._rate_at(seg_start)
-            total += rate * (seg_end - seg_start).days / days
-        return total
+            if not rate:
+                continue
+            if segments and segments[-1][0] == rate:
+                # a cut that changes nothing (an exemption of another item)
+                segments[-1] = (rate, segments[-1][1] + (seg_end - seg_start).days, days)
+            else:
+                segments.append((rate, (seg_end - seg_start).days, days))
+        return segments
 
     def _charge_schedule(self, months):
         """What these units owe for ``months`` (first days of months), one dict
@@ -151,10 +182,8 @@ class CsPropertyUnit(models.Model):
                     continue
                 payer = payers.get((unit.id, max(month, unit.charge_start_date)))
                 for item in unit_items:
-                    rate_months = unit._charge_rate_months(
-                        item, month, exemptions.get(unit, Exemption)
-                    )
-                    if not rate_months:
+                    segments = unit._charge_segments(item, month, exemptions.get(unit, Exemption))
+                    if not segments:
                         continue
                     quantity = unit._charge_quantity(item)
                     exception = False
@@ -169,7 +198,8 @@ class CsPropertyUnit(models.Model):
                             "month": month,
                             "partner": payer,
                             "quantity": quantity,
-                            "rate_months": rate_months,
+                            "rate_months": float(rate_factor(segments)),
+                            "segments": dump_segments(segments),
                             "exception": exception,
                         }
                     )
@@ -199,7 +229,11 @@ class CsPropertyUnit(models.Model):
             .sudo()
             ._read_group([("unit_id", "=", self.id)], [], ["amount_overdue:sum"])[0][0]
         )
-        current_total = sum(current.mapped("price_total"))
+        # the unit's lines with their share of the invoice's tax: the notices
+        # of a multi-unit invoice add up to the invoice to the cent
+        totals = move._cs_line_totals() if move else {}
+        line_totals = {line.id: totals.get(line.id, line.price_total) for line in current}
+        current_total = move.currency_id.round(sum(line_totals.values())) if move else 0.0
         if (
             move
             and move.invoice_date_due
@@ -212,6 +246,7 @@ class CsPropertyUnit(models.Model):
         return {
             "move": move,
             "lines": current,
+            "line_totals": line_totals,
             "current_total": current_total,
             "arrears": max(arrears, 0.0),
             "total": current_total + max(arrears, 0.0),

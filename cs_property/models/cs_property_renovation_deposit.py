@@ -30,6 +30,13 @@ class CsPropertyRenovationDeposit(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True, index=True)
+    payment_id = fields.Many2one(
+        "account.payment",
+        string="Refund Payment",
+        readonly=True,
+        index="btree_not_null",
+        help="The outbound payment of a refund, reconciled with its payable.",
+    )
     violation_id = fields.Many2one(
         "cs.property.renovation.violation", readonly=True, index="btree_not_null"
     )

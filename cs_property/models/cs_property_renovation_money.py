@@ -38,6 +38,23 @@ class CsPropertyRenovation(models.Model):
     deposit_refunded = fields.Monetary(compute="_compute_deposit", store=True)
     deposit_held = fields.Monetary(compute="_compute_deposit", store=True)
 
+    # what the permit and the refund depend on: computed from the fee invoice
+    # and the posted deposit entries, never written by a user (see write())
+    _MONEY_FIELDS = (
+        "fee_management",
+        "fee_debris",
+        "fee_passes",
+        "fee_total",
+        "deposit_required",
+        "fee_invoice_id",
+        "fee_payment_state",
+        "deposit_line_ids",
+        "deposit_received",
+        "deposit_deducted",
+        "deposit_refunded",
+        "deposit_held",
+    )
+
     @api.depends(
         "estate_id.renovation_fee_mode",
         "estate_id.renovation_fee_rate",
@@ -64,10 +81,14 @@ class CsPropertyRenovation(models.Model):
                 reno.scope_ids.mapped("extra_deposit")
             )
 
-    @api.depends("deposit_line_ids.amount", "deposit_line_ids.kind")
+    @api.depends(
+        "deposit_line_ids.amount", "deposit_line_ids.kind", "deposit_line_ids.move_id.state"
+    )
     def _compute_deposit(self):
         for reno in self:
-            lines = reno.deposit_line_ids
+            # only posted entries count (they cannot leave "posted" while they
+            # back the register, see account_move.py): the register is the books
+            lines = reno.deposit_line_ids.filtered(lambda ln: ln.move_id.state == "posted")
             reno.deposit_received = sum(
                 lines.filtered(lambda ln: ln.kind == "receipt").mapped("amount")
             )
@@ -79,7 +100,28 @@ class CsPropertyRenovation(models.Model):
             )
             reno.deposit_held = sum(lines.mapped("amount"))
 
+    def _check_money_vals(self, vals, name):
+        money = sorted(set(vals) & set(self._MONEY_FIELDS))
+        if money and not self.env.su:
+            # these follow the posted fee invoice and deposit entries; the money
+            # actions write them as the superuser, nobody writes them by hand
+            raise UserError(
+                self.env._(
+                    "Renovation %(name)s: %(fields)s follow the posted fee invoice and "
+                    "deposit entries and cannot be written by hand.",
+                    name=name,
+                    fields=", ".join(self._fields[f]._description_string(self.env) for f in money),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_money_vals(vals, vals.get("name") or "")
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_money_vals(vals, ", ".join(self.mapped("name")))
         if "worker_count" in vals and not self.env.su:
             for reno in self.filtered("fee_invoice_id"):
                 if reno.worker_count != vals["worker_count"]:
@@ -158,7 +200,8 @@ class CsPropertyRenovation(models.Model):
                     self.env._(
                         "Renovation %(name)s is already invoiced (%(invoice)s).",
                         name=reno.name,
-                        invoice=reno.fee_invoice_id.display_name,
+                        # narrow sudo: the officer reads only the invoice's name
+                        invoice=reno.fee_invoice_id.sudo().display_name,
                     )
                 )
             move = (
@@ -223,168 +266,6 @@ class CsPropertyRenovation(models.Model):
             "view_mode": "form",
         }
 
-    # ------------------------------------------------------------ deposit
-    def _deposit_journal_default(self):
-        return self.env["account.journal"].search(
-            [("type", "in", ("bank", "cash")), ("company_id", "=", self.company_id.id)], limit=1
-        )
-
-    def action_open_deposit_wizard(self):
-        self.ensure_one()
-        self._check_finance()
-        mode = self.env.context.get("deposit_mode", "receipt")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "cs.property.renovation.deposit.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_renovation_id": self.id, "default_mode": mode},
-        }
-
-    def _deposit_post(self, kind, amount, journal, counterpart, label, violation=None, date=None):
-        """Post the entry of one deposit movement and its register row.
-
-        Receipt: Dr bank/cash, Cr liability. Deduction: Dr liability, Cr income.
-        Refund: Dr liability, Cr bank/cash. Every line carries the applicant and
-        the estate's analytic account, so the liability is traceable per estate.
-        """
-        self.ensure_one()
-        liability = self.estate_id._renovation_deposit_account()
-        analytic = {str(self.estate_id._analytic_account().id): 100}
-        common = {
-            "partner_id": self.partner_id.id,
-            "analytic_distribution": analytic,
-            "name": label,
-        }
-        liability_line = dict(common, account_id=liability.id)
-        counter_line = dict(common, account_id=counterpart.id)
-        if kind == "receipt":
-            liability_line["credit"] = counter_line["debit"] = amount
-        else:
-            liability_line["debit"] = counter_line["credit"] = amount
-        move = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": date or fields.Date.context_today(self),
-                    "ref": label,
-                    "line_ids": [Command.create(counter_line), Command.create(liability_line)],
-                }
-            )
-        )
-        move.action_post()
-        self.env["cs.property.renovation.deposit"].sudo().create(
-            {
-                "renovation_id": self.id,
-                "kind": kind,
-                "amount": amount if kind == "receipt" else -amount,
-                "move_id": move.id,
-                "violation_id": violation.id if violation else False,
-                "date": move.date,
-            }
-        )
-        return move
-
-    def _deposit_receive(self, journal=None, amount=None, date=None):
-        self.ensure_one()
-        self._check_finance()
-        self._check_state(("approved", "works"), self.env._("receiving the deposit"))
-        self._lock()
-        journal = journal or self._deposit_journal_default()
-        if amount is None:
-            amount = self.deposit_required - self.deposit_held
-        if float_compare(amount, 0.0, precision_rounding=self.currency_id.rounding) <= 0:
-            raise UserError(self.env._("The amount received must be positive."))
-        label = self.env._("Renovation deposit %(name)s", name=self.name)
-        return self._deposit_post(
-            "receipt", amount, journal, journal.default_account_id, label, date=date
-        )
-
-    def _deposit_deduct(self, violation, date=None):
-        """Keep part of the deposit for a violation: liability → income."""
-        self.ensure_one()
-        self._check_finance()
-        self._lock()
-        amount = violation.deduction_amount
-        if (
-            float_compare(amount, self.deposit_held, precision_rounding=self.currency_id.rounding)
-            > 0
-        ):
-            raise UserError(
-                self.env._(
-                    "Renovation %(name)s: the deduction of %(amount)s is more than the deposit "
-                    "held (%(held)s).",
-                    name=self.name,
-                    amount=amount,
-                    held=self.deposit_held,
-                )
-            )
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", self.company_id.id)], limit=1
-        )
-        label = self.env._(
-            "Deposit deduction %(name)s for violation %(violation)s: %(type)s",
-            name=self.name,
-            violation=violation.name,
-            type=violation._violation_type_label(),
-        )
-        return self._deposit_post(
-            "deduction",
-            amount,
-            journal,
-            self.estate_id._renovation_penalty_account(),
-            label,
-            violation=violation,
-            date=date,
-        )
-
-    def _deposit_refund(self, journal=None, date=None):
-        """Refund what is held, once, after a passed final acceptance."""
-        self.ensure_one()
-        journal = journal or self._deposit_journal_default()
-        self._check_finance()
-        self._lock()
-        self._check_state(("accepted",), self.env._("refunding the deposit"))
-        if self.open_violation_count:
-            raise UserError(
-                self.env._(
-                    "Renovation %(name)s: a violation is still open; it is rectified and "
-                    "re-checked before the refund.",
-                    name=self.name,
-                )
-            )
-        if self.extension_state == "pending":
-            raise UserError(
-                self.env._("Renovation %(name)s: an extension request is pending.", name=self.name)
-            )
-        if self.deposit_refunded:
-            raise UserError(
-                self.env._("Renovation %(name)s: the deposit was already refunded.", name=self.name)
-            )
-        move = self.env["account.move"]
-        amount = self.deposit_held
-        if float_compare(amount, 0.0, precision_rounding=self.currency_id.rounding) > 0:
-            label = self.env._("Renovation deposit refund %(name)s", name=self.name)
-            move = self._deposit_post(
-                "refund", amount, journal, journal.default_account_id, label, date=date
-            )
-        # finance closes the file as the consequence of its posting; its role does
-        # not read SLA clocks, which the state change settles
-        self.sudo()._set_state("closed")
-        self._notify_applicant(
-            lambda r: r.env._(
-                "Your renovation deposit for %(name)s is settled: refunded %(refund)s, "
-                "deducted %(deducted)s.",
-                name=r.name,
-                refund=amount,
-                deducted=r.deposit_deducted,
-            )
-        )
-        return move
-
     def _demo_pay_fees(self):
         """Demo data: invoice, post and pay the fees as finance would."""
         for reno in self:
@@ -396,8 +277,3 @@ class CsPropertyRenovation(models.Model):
                 active_model="account.move", active_ids=invoice.ids
             ).create({})._create_payments()
         return True
-
-    def action_view_deposit_moves(self):
-        return self._action_related(
-            "cs.property.renovation.deposit", self.env._("Deposit Register")
-        )

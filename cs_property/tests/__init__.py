@@ -34,3 +34,7 @@ from . import test_upgrade
 from . import test_handover_ops
 from . import test_renovation_rules
 from . import test_inspection_rules
+from . import test_charge_exact
+from . import test_charge_payer_account
+from . import test_renovation_deposit_books
+from . import test_renovation_concurrency

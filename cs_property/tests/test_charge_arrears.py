@@ -165,8 +165,13 @@ class TestFollowup(ArrearsCase):
         Followup._apply_ladder()
         self.assertEqual(followup.level_code, "visit")
         self.assertTrue(followup._activity_open("arrears_visit"))
-        # still unpaid: the demand letter, with its deadline
+        self.assertEqual(followup.level_state, "todo")
+        # still unpaid: the demand letter, with its deadline, once the visits are done
         self._age(invoice, 60)
+        Followup._apply_ladder()
+        self.assertEqual(followup.level_code, "visit")  # its action is still due
+        agent_view.action_level_done()
+        self.assertFalse(followup._activity_open("arrears_visit"))
         Followup._apply_ladder()
         self.assertEqual(followup.level_code, "demand")
         self.assertEqual(followup.demand_deadline, self.today + timedelta(days=15))
@@ -187,10 +192,59 @@ class TestFollowup(ArrearsCase):
     def test_legal_flag_over_amount(self):
         self.env.ref("cs_property.arrears_level_legal").min_amount = 200
         self._bill_ago("2026-01-01", 3)
-        self.env["cs.property.arrears.followup"]._apply_ladder()
+        Followup = self.env["cs.property.arrears.followup"]
+        Followup._apply_ladder()
         followup = self._followup()
-        self.assertEqual(followup.level_code, "legal")
+        # the balance warrants legal action, yet the ladder climbs rung by rung,
+        # each action done or skipped with a reason
+        self.assertEqual((followup.level_code, followup.level_state), ("contact", "todo"))
+        agent = followup.with_user(self.user_agent)
+        with self.assertRefused(UserError, "write why the level"):
+            agent.action_skip_level()
+        self.assertEqual(followup.level_state, "todo")
+        climbed = []
+        for step in ("skip", "done", "done"):
+            if step == "skip":
+                agent.skip_reason = "Phone number out of service"
+                agent.action_skip_level()
+            else:
+                agent.action_level_done()
+            climbed.append((followup.level_code, followup.level_state))
+            Followup._apply_ladder()
+        self.assertEqual(climbed, [("contact", "skipped"), ("visit", "done"), ("demand", "done")])
+        self.assertEqual((followup.level_code, followup.level_state), ("legal", "todo"))
         self.assertTrue(followup.legal_action)
+        self.assertFalse(followup.skip_reason)
+        notes = followup.message_ids.mapped("body")
+        self.assertTrue(any("Phone number out of service" in n for n in notes))
+        agent.action_level_done()
+        with self.assertRefused(UserError, "no level action is due"):
+            agent.action_level_done()
+        self.assertEqual(followup.level_state, "done")
+
+    def test_promise_or_dispute_pauses_the_ladder(self):
+        self.env.ref("cs_property.arrears_level_legal").min_amount = 200
+        self._bill_ago("2026-01-01", 3)
+        Followup = self.env["cs.property.arrears.followup"]
+        Followup._apply_ladder()
+        followup = self._followup()
+        agent = followup.with_user(self.user_agent)
+        agent.write({"cause": "owner", "cause_note": "Pays on the 20th"})
+        agent.action_record_cause()
+        self.assertEqual(followup.level_state, "done")
+        for reason, level, following in (
+            ("promise", "contact", "visit"),
+            ("dispute", "visit", "demand"),
+        ):
+            agent.write({"pause_reason": reason, "pause_until": self.today + timedelta(days=10)})
+            Followup._apply_ladder()
+            self.assertEqual((followup.level_code, followup.level_state), (level, "done"))
+            # the date passed without payment: the ladder goes on
+            agent.pause_until = self.today - timedelta(days=1)
+            Followup._apply_ladder()
+            self.assertEqual((followup.level_code, followup.level_state), (following, "todo"))
+            agent.action_level_done()
+        self.assertEqual(followup.level_code, "demand")
 
     def test_service_failure_opens_a_complaint(self):
         self._bill_ago("2026-01-01", 3)

@@ -162,9 +162,10 @@ class TestBilling(ChargeCase):
         run = self._bill()
         invoice = self._invoice_of(self.owner_2, run)
         fee = self._line(invoice, self.unit_a201, self.fee)
-        # 22 of 31 days: 2.50 × 22 / 31 = 1.774… → 1.77 × 95 m² = 168.15
-        self.assertAlmostEqual(fee.price_unit, 1.77)
-        self.assertAlmostEqual(fee.price_subtotal, 168.15)
+        # 22 of 31 days: 95 m² × 2.50 × 22 / 31 = 168.548… rounded once → 168.55
+        self.assertEqual((fee.quantity, fee.price_unit), (1.0, 168.55))
+        self.assertAlmostEqual(fee.price_subtotal, 168.55)
+        self.assertIn("95 m² × $2.50 × 22/31 days", fee.name)
         waste = self._line(invoice, self.unit_a201, self.waste)
         self.assertAlmostEqual(waste.price_subtotal, 7.10)
         parking = self._line(invoice, space, self.parking)
@@ -175,16 +176,22 @@ class TestBilling(ChargeCase):
         self.unit_a101.charge_end_date = "2026-02-14"
         run = self._bill(start="2026-02-01")
         fee = self._line(self._invoice_of(self.owner, run), self.unit_a101, self.fee)
-        self.assertAlmostEqual(fee.price_unit, 1.25)  # 14 / 28 days
+        # 89.5 m² × 2.50 × 14 / 28 = 111.875 → 111.88 (half up, once)
+        self.assertEqual((fee.quantity, fee.price_unit), (1.0, 111.88))
+        self.assertIn("89.5 m² × $2.50 × 14/28 days", fee.name)
 
     def test_price_change_mid_quarter(self):
         self.fee.price_ids = [Command.create({"date_from": "2026-02-16", "rate": 3.0})]
         run = self._bill(period="quarter")
         self.assertEqual(str(run.date_end), "2026-03-31")
         fee = self._line(self._invoice_of(self.owner, run), self.unit_a101, self.fee)
-        # Jan 2.50 + Feb (15 × 2.50 + 13 × 3.00) / 28 + Mar 3.00 = 8.2321… → 8.23
-        self.assertAlmostEqual(fee.price_unit, 8.23)
-        self.assertAlmostEqual(fee.price_subtotal, 736.59)
+        # 89.5 m² × (Jan 2.50 + Feb (15 × 2.50 + 13 × 3.00) / 28 + Mar 3.00)
+        # = 89.5 × 8.232142… = 736.776… → 736.78 (was 8.23 × 89.5 = 736.59)
+        self.assertEqual((fee.quantity, fee.price_unit), (1.0, 736.78))
+        self.assertAlmostEqual(fee.price_subtotal, 736.78)
+        self.assertIn(
+            "89.5 m² × ($2.50 + $2.50 × 15/28 days + $3.00 × 13/28 days + $3.00)", fee.name
+        )
         self.assertIn("2026-01~2026-03", fee.name)
         self.assertEqual(
             self.env["cs.property.billing.line"].search_count(
@@ -222,9 +229,10 @@ class TestBilling(ChargeCase):
             )
         run = self._bill()
         fee = self._line(self._invoice_of(self.owner, run), self.unit_a101, self.fee)
-        # 16 of 31 days charged: 2.50 × 16 / 31 = 1.29 × 89.5 = 115.455 → 115.46
-        self.assertAlmostEqual(fee.price_unit, 1.29)
-        self.assertAlmostEqual(fee.price_subtotal, 115.46)
+        # 16 of 31 days charged: 89.5 × 2.50 × 16 / 31 = 115.483… → 115.48
+        self.assertEqual((fee.quantity, fee.price_unit), (1.0, 115.48))
+        self.assertAlmostEqual(fee.price_subtotal, 115.48)
+        self.assertIn("89.5 m² × $2.50 × 16/31 days", fee.name)
         special = self._line(self._invoice_of(self.tenant, run), self.unit_a102, self.fee)
         self.assertAlmostEqual(special.price_subtotal, 224.6)
 
@@ -250,7 +258,10 @@ class TestNeverTwice(ChargeCase):
         second = self._run(period="quarter")
         self.assertEqual(second.payer_count, 0)
         self.assertEqual(second.already_billed_count, 12)
-        second.action_confirm()
+        self.assertEqual(second.already_billed_run_ids, first)
+        with self.assertRefused(UserError, r"nothing to bill: its 12 unit-months are already"):
+            second.action_confirm()
+        self.assertEqual(second.state, "previewed")
         self.assertEqual(
             self.env["account.move"].search_count([("move_type", "=", "out_invoice")]), invoices
         )

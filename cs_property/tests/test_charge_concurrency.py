@@ -270,6 +270,12 @@ class TestTwoRunsInTwoTransactions(BaseCase):
             run_a, run_b = su["cs.property.billing.run"].browse(self.run_ids)
             self.assertEqual((run_a.state, run_b.state), ("done", "done"))
             self.assertEqual((run_a.invoice_count, run_b.invoice_count), (6, 4))
+            # honest runs: B names A for the 6 units × 2 items it left out
+            self.assertEqual((run_a.already_billed_count, run_b.already_billed_count), (0, 12))
+            self.assertEqual(run_b.already_billed_run_ids, run_a)
+            self.assertIn(
+                f"already billed by run {run_a.name} (#{run_a.id})", run_b.message_ids[0].body
+            )
             billed = su["cs.property.billing.line"].search([("estate_id", "=", self.estate_id)])
             self.assertEqual(len(billed), 20)
             self.assertEqual(

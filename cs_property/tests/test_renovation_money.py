@@ -138,9 +138,10 @@ class TestRenovationMoney(RenovationCase):
         self.assertEqual(reno.state, "closed")
         refund = reno.deposit_line_ids.filtered(lambda r: r.kind == "refund").move_id
         dep_line = self._lines(refund, liability)
-        bank_line = self._lines(refund, self.bank.default_account_id)
+        payable_line = self._lines(refund, self.owner.property_account_payable_id)
         self.assertEqual((dep_line.debit, dep_line.credit), (1500.0, 0.0))
-        self.assertEqual((bank_line.debit, bank_line.credit), (0.0, 1500.0))
+        self.assertEqual((payable_line.debit, payable_line.credit), (0.0, 1500.0))
+        self.assertTrue(payable_line.reconciled)  # paid by the refund payment
         self.assertEqual(dep_line.partner_id, self.owner)
         self.assertEqual(
             (

@@ -25,7 +25,14 @@ class CsPropertyRenovationDepositWizard(models.TransientModel):
         readonly=False,
         precompute=True,
     )
-    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, precompute=True)
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="A refund may be partial: at most what is held (received − deducted − refunded "
+        "so far); the rest stays held.",
+    )
     date = fields.Date(required=True, default=fields.Date.context_today)
 
     @api.depends("renovation_id")
@@ -48,5 +55,5 @@ class CsPropertyRenovationDepositWizard(models.TransientModel):
         if self.mode == "receipt":
             self.renovation_id._deposit_receive(self.journal_id, self.amount, self.date)
         else:
-            self.renovation_id._deposit_refund(self.journal_id, self.date)
+            self.renovation_id._deposit_refund(self.journal_id, self.date, self.amount)
         return {"type": "ir.actions.act_window_close"}
