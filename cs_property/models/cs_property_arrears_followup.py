@@ -28,6 +28,18 @@ class CsPropertyArrearsFollowup(models.Model):
 
     _name = "cs.property.arrears.followup"
     _description = "Arrears Follow-up"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_record_cause": ("cs_property.group_property_agent",),
+        "action_print_demand_letter": (
+            "cs_property.group_property_agent",
+            "account.group_account_invoice",
+        ),
+    }
+    _workflow_locked_fields = {
+        "closed": "__all__",
+    }
     _inherit = [
         "cs.property.estate.mixin",
         "cs.property.workflow.mixin",

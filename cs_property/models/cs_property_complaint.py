@@ -42,6 +42,38 @@ class CsPropertyComplaint(models.Model):
 
     _name = "cs.property.complaint"
     _description = "Complaint"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_assess": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_close_unreasonable": ("cs_property.group_property_agent",),
+        "action_propose": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_approve": ("cs_property.group_property_agent",),
+        "action_send_back": ("cs_property.group_property_agent",),
+        "action_start": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_done": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_close": ("cs_property.group_property_agent",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_reopen": ("cs_property.group_property_agent",),
+        "action_create_repair": ("cs_property.group_property_agent",),
+        "action_view_repairs": ("any",),
+        "action_log_callback": ("cs_property.group_property_agent",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

@@ -15,6 +15,21 @@ class CsPropertyHandoverAppointment(models.Model):
 
     _name = "cs.property.handover.appointment"
     _description = "Handover Appointment"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_book": ("cs_property.group_property_agent",),
+        "action_reschedule": ("cs_property.group_property_agent",),
+        "action_no_show": ("cs_property.group_property_agent",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_check_in": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+    }
+    _workflow_locked_fields = {
+        "cancelled": "__all__",
+    }
     _inherit = ["mail.thread", "mail.activity.mixin", "cs.property.workflow.mixin"]
     _order = "slot_start, id"
 

@@ -14,6 +14,17 @@ class CsPropertyHandoverProgramme(models.Model):
 
     _name = "cs.property.handover.programme"
     _description = "Delivery Programme"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_generate_slots": ("cs_property.group_property_agent",),
+        "action_invite_units": ("cs_property.group_property_agent",),
+        "action_open": ("cs_property.group_property_manager",),
+        "action_close": ("cs_property.group_property_manager",),
+    }
+    _workflow_locked_fields = {
+        "closed": "__all__",
+    }
     _inherit = ["mail.thread", "cs.property.estate.mixin", "cs.property.workflow.mixin"]
     _order = "date_start desc, id desc"
 

@@ -18,6 +18,33 @@ class CsPropertyInspection(models.Model):
 
     _name = "cs.property.inspection"
     _description = "Quality Inspection"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_start": ("cs_property.group_property_manager", "inspector"),
+        "action_done": ("cs_property.group_property_manager", "inspector"),
+        "action_hand_over": ("cs_property.group_property_manager", "inspector"),
+        "action_cancel": ("cs_property.group_property_manager",),
+    }
+    _workflow_locked_fields = {
+        ("done", "cancelled"): "__all__",
+    }
+    _workflow_correction_state = {"done": "in_progress"}
+
+    def _role_inspector(self):
+        """Its inspector; while nobody has taken it, a member of its team."""
+        user = self.env.user
+        if self.inspector_id:
+            return self.inspector_id == user
+        # membership lookup only: the team record may sit in another estate
+        team = self.sudo().inspector_team_id
+        return user in team.member_user_ids | team.leader_id
+
+    def _workflow_role_label(self, token):
+        if token == "inspector":
+            return self.env._("its inspector (or, untaken, its team)")
+        return super()._workflow_role_label(token)
+
     _inherit = [
         "cs.property.workflow.mixin",
         "cs.property.estate.mixin",

@@ -28,6 +28,48 @@ class CsPropertyRenovation(models.Model):
 
     _name = "cs.property.renovation"
     _description = "Renovation Application"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_submit": ("cs_property.group_property_agent",),
+        "action_check_complete": ("cs_property.group_property_agent",),
+        "action_engineering_pass": ("cs_property.group_property_technician",),
+        "action_engineering_fail": ("cs_property.group_property_technician",),
+        "action_approve": ("cs_property.group_property_agent",),
+        "action_reject": ("cs_property.group_property_agent",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_issue_permit": ("cs_property.group_property_agent",),
+        "action_request_extension": ("cs_property.group_property_agent",),
+        "action_approve_extension": ("cs_property.group_property_agent",),
+        "action_refuse_extension": ("cs_property.group_property_agent",),
+        "action_request_acceptance": ("cs_property.group_property_agent",),
+        "action_acceptance_pass": (
+            "cs_property.group_property_technician",
+            "cs_property.group_property_agent",
+        ),
+        "action_acceptance_fail": (
+            "cs_property.group_property_technician",
+            "cs_property.group_property_agent",
+        ),
+        "action_refund_wizard": ("account.group_account_invoice",),
+        "action_print_passes": ("cs_property.group_property_agent",),
+        "action_create_fee_invoice": (
+            "cs_property.group_property_agent",
+            "account.group_account_invoice",
+        ),
+        "action_open_deposit_wizard": ("account.group_account_invoice",),
+        "action_view_fee_invoice": (
+            "cs_property.group_property_agent",
+            "account.group_account_invoice",
+        ),
+        "action_view_deposit_moves": ("any",),
+        "action_view_passes": ("any",),
+        "action_view_patrols": ("any",),
+        "action_view_violations": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "rejected", "cancelled"): "__all__",
+    }
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

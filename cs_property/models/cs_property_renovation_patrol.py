@@ -18,6 +18,19 @@ class CsPropertyRenovationPatrol(models.Model):
 
     _name = "cs.property.renovation.patrol"
     _description = "Renovation Patrol"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_done": ("cs_property.group_property_technician",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_new_violation": (
+            "cs_property.group_property_technician",
+            "cs_property.group_property_agent",
+        ),
+    }
+    _workflow_locked_fields = {
+        ("done", "cancelled"): "__all__",
+    }
     _inherit = ["mail.thread", "cs.property.workflow.mixin"]
     _order = "planned_date, renovation_id, sequence"
 

@@ -19,6 +19,16 @@ class CsPropertyRenovationViolation(models.Model):
 
     _name = "cs.property.renovation.violation"
     _description = "Renovation Violation"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_recheck_pass": ("cs_property.group_property_technician",),
+        "action_deduct": ("account.group_account_invoice",),
+        "action_cancel": ("cs_property.group_property_agent",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
     _inherit = ["mail.thread", "cs.property.workflow.mixin"]
     _order = "notice_date desc, id desc"
 

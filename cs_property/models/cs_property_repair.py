@@ -42,6 +42,49 @@ class CsPropertyRepair(models.Model):
 
     _name = "cs.property.repair"
     _description = "Service Order"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_consent_given": ("cs_property.group_property_agent",),
+        "action_consent_refused": ("cs_property.group_property_agent",),
+        "action_dispatch": ("cs_property.group_property_agent", "team_leader"),
+        "action_redispatch": ("cs_property.group_property_agent", "team_leader"),
+        "action_arrive": ("cs_property.group_property_agent", "technician"),
+        "action_done": ("cs_property.group_property_agent", "technician"),
+        "action_open_reschedule": ("cs_property.group_property_agent", "technician"),
+        "action_close": ("cs_property.group_property_agent",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_create_invoice": (
+            "cs_property.group_property_agent",
+            "account.group_account_invoice",
+        ),
+        "action_view_invoice": (
+            "cs_property.group_property_agent",
+            "account.group_account_invoice",
+        ),
+        "action_log_callback": ("cs_property.group_property_agent",),
+        "action_convert_to_rework": ("cs_property.group_property_agent",),
+        "action_view_rework": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
+    _workflow_lock_exempt = ("invoice_id", "rework_id")
+
+    def _role_technician(self):
+        return self.technician_id == self.env.user
+
+    def _role_team_leader(self):
+        # membership lookup only: the team may sit in another estate
+        return self.sudo().team_id.leader_id == self.env.user
+
+    def _workflow_role_label(self, token):
+        if token == "technician":
+            return self.env._("the assigned technician")
+        if token == "team_leader":
+            return self.env._("the team leader")
+        return super()._workflow_role_label(token)
+
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

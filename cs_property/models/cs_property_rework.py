@@ -36,6 +36,45 @@ class CsPropertyRework(models.Model):
 
     _name = "cs.property.rework"
     _description = "Rework Order"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_issue": ("cs_property.group_property_agent",),
+        "action_acknowledge": ("cs_property.group_property_agent",),
+        "action_start": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_contractor_done": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_reinspect_pass": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_reinspect_fail": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
+        "action_owner_confirm": ("cs_property.group_property_agent",),
+        "action_close": ("cs_property.group_property_agent",),
+        "action_cancel": ("cs_property.group_property_agent",),
+        "action_dispute": ("cs_property.group_property_agent",),
+        "action_print_letter": ("cs_property.group_property_agent",),
+        "action_view_repair": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+        ("acknowledged", "in_progress", "contractor_done", "reinspected", "confirmed"): (
+            "acknowledged_by",
+            "acknowledgement_signature",
+            "acknowledged_at",
+            "promised_date",
+            "issued_at",
+        ),
+    }
+    _workflow_correction_state = {"closed": "confirmed"}
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -328,13 +367,20 @@ class CsPropertyRework(models.Model):
             )
         return True
 
+    def _refresh_today_flags(self):
+        """The calendar moved: overdue flags and the register's ages (stored
+        for the register's pivot and group-by) are computed again for these
+        orders and their lines, in one batch."""
+        self.modified(["promised_date", "received_at"])
+        self.env.flush_all()
+        return True
+
     @api.model
     def _cron_escalate(self):
         """Daily: refresh overdue flags and escalate flagged open orders once
         (one activity per manager and order: re-running adds nothing)."""
         open_orders = self.search([("state", "in", REWORK_OPEN_STATES)])
-        open_orders._recompute_recordset(["is_overdue"])
-        open_orders.line_ids._refresh_age_bucket()
+        open_orders._refresh_today_flags()
         flagged = open_orders.filtered(lambda o: o.is_overdue or o.is_repeat or o.is_disputed)
         already = set(flagged._activity_open("escalation").mapped("res_id"))
         todo = flagged.filtered(lambda o: o.id not in already)
