@@ -19,8 +19,8 @@ class CsPropertyHandoverProgramme(models.Model):
     _workflow_step_roles = {
         "action_generate_slots": ("cs_property.group_property_agent",),
         "action_invite_units": ("cs_property.group_property_agent",),
-        "action_open": ("cs_property.group_property_manager",),
-        "action_close": ("cs_property.group_property_manager",),
+        "action_open": ("cs_property.group_property_agent",),
+        "action_close": ("cs_property.group_property_agent",),
     }
     _workflow_locked_fields = {
         "closed": "__all__",

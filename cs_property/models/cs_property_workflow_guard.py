@@ -100,6 +100,9 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
         """Refuse ``method`` to a user none of its roles grants (UserError)."""
         if self.env.su:
             return True
+        # a record the user may not see stays an access error (and its name
+        # is not told); the roles are about the records the user works on
+        self.check_access("read")
         tokens = self._workflow_all_step_roles().get(method)
         if tokens is None or "any" in tokens:
             return True
