@@ -54,8 +54,8 @@ class CsPropertyComplaint(models.Model):
             "cs_property.group_property_agent",
             "cs_property.group_property_technician",
         ),
-        "action_approve": ("cs_property.group_property_agent",),
-        "action_send_back": ("cs_property.group_property_agent",),
+        "action_approve": ("supervisor",),
+        "action_send_back": ("supervisor",),
         "action_start": (
             "cs_property.group_property_agent",
             "cs_property.group_property_technician",
@@ -285,6 +285,14 @@ class CsPropertyComplaint(models.Model):
             self.team_id = self.estate_id._team_of_type(self.category_id.team_type)
 
     # ------------------------------------------------------------ guards
+    def _role_supervisor(self):
+        return self._is_supervisor(self.env.user)
+
+    def _workflow_role_label(self, token):
+        if token == "supervisor":
+            return self.env._("the team leader or a manager")
+        return super()._workflow_role_label(token)
+
     def _is_supervisor(self, user):
         self.ensure_one()
         return user == self.team_id.leader_id or user.has_group(

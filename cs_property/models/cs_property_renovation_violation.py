@@ -24,7 +24,10 @@ class CsPropertyRenovationViolation(models.Model):
     _workflow_step_roles = {
         "action_recheck_pass": ("cs_property.group_property_technician",),
         "action_deduct": ("account.group_account_invoice",),
-        "action_cancel": ("cs_property.group_property_agent",),
+        "action_cancel": (
+            "cs_property.group_property_agent",
+            "cs_property.group_property_technician",
+        ),
     }
     _workflow_locked_fields = {
         ("closed", "cancelled"): "__all__",

@@ -80,7 +80,12 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
 
     @api.model
     def _workflow_role_label(self, token):
-        """The people a predicate token stands for (overridden per model)."""
+        """Who a token stands for, in the user's language: a group's name
+        (invoicing: "Finance"), a predicate's label (overridden per model)."""
+        if token == "account.group_account_invoice":
+            return self.env._("Finance")
+        if "." in token:
+            return self.env.ref(token).sudo().with_context(lang=self.env.lang).name
         return token.replace("_", " ")
 
     @api.model
@@ -116,12 +121,7 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
         if not refused and self:
             return True
         record = refused[:1]
-        labels = [
-            self.env.ref(token).sudo().with_context(lang=self.env.lang).name
-            if "." in token
-            else self._workflow_role_label(token)
-            for token in tokens
-        ]
+        labels = [self._workflow_role_label(token) for token in tokens]
         raise UserError(
             self.env._(
                 "%(form)s %(name)s: “%(step)s” can only be done by %(roles)s.",
@@ -203,11 +203,12 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
         if not type(self)._workflow_locked_fields or self._workflow_lock_bypassed():
             return True
         touched = set(vals)
-        for record in self:
-            frozen = touched & record._workflow_frozen_fields()
-            changed = frozen and record._workflow_changes(vals, frozen)
-            if changed:
-                record._workflow_refuse_locked(changed)
+        for state, records in self.grouped(self._workflow_state_field).items():
+            frozen = touched & self._workflow_frozen_fields(state)
+            for record in records if frozen else ():
+                changed = record._workflow_changes(vals, frozen)
+                if changed:
+                    record._workflow_refuse_locked(changed)
         return True
 
     def write(self, vals):
