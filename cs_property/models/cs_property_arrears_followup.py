@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
+from .cs_property_workflow_guard import AGENT, FINANCE
 from .cs_property_workflow_mixin import report_action_for_rpc
 
 FOLLOWUP_STATES = [
@@ -31,11 +32,8 @@ class CsPropertyArrearsFollowup(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_record_cause": ("cs_property.group_property_agent",),
-        "action_print_demand_letter": (
-            "cs_property.group_property_agent",
-            "account.group_account_invoice",
-        ),
+        "action_record_cause": (AGENT,),
+        "action_print_demand_letter": (AGENT, FINANCE),
     }
     _workflow_locked_fields = {
         "closed": "__all__",

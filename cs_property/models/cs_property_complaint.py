@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from .cs_property_complaint_category import COMPLAINT_TYPES
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
 
 STATES = [
     ("new", "Received"),
@@ -45,31 +46,19 @@ class CsPropertyComplaint(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_assess": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_close_unreasonable": ("cs_property.group_property_agent",),
-        "action_propose": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
+        "action_assess": (AGENT, TECHNICIAN),
+        "action_close_unreasonable": (AGENT,),
+        "action_propose": (AGENT, TECHNICIAN),
         "action_approve": ("supervisor",),
         "action_send_back": ("supervisor",),
-        "action_start": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_done": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_close": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_reopen": ("cs_property.group_property_agent",),
-        "action_create_repair": ("cs_property.group_property_agent",),
+        "action_start": (AGENT, TECHNICIAN),
+        "action_done": (AGENT, TECHNICIAN),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_reopen": (AGENT,),
+        "action_create_repair": (AGENT,),
         "action_view_repairs": ("any",),
-        "action_log_callback": ("cs_property.group_property_agent",),
+        "action_log_callback": (AGENT,),
     }
     _workflow_locked_fields = {
         ("closed", "cancelled"): "__all__",

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
+
 HANDOVER_STATES = [
     ("draft", "Scheduled"),
     ("inspecting", "Inspecting"),
@@ -29,20 +31,14 @@ class CsPropertyHandover(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_start": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_mark_remaining_ok": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_accept": ("cs_property.group_property_agent",),
-        "action_refuse": ("cs_property.group_property_agent",),
-        "action_create_rework": ("cs_property.group_property_agent",),
-        "action_reinspect": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_log_callback": ("cs_property.group_property_agent",),
+        "action_start": (AGENT, TECHNICIAN),
+        "action_mark_remaining_ok": (AGENT, TECHNICIAN),
+        "action_accept": (AGENT,),
+        "action_refuse": (AGENT,),
+        "action_create_rework": (AGENT,),
+        "action_reinspect": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_log_callback": (AGENT,),
         "action_view_rework": ("any",),
     }
     _workflow_locked_fields = {

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
+
 APPOINTMENT_STATES = [
     ("invited", "Invited"),
     ("booked", "Booked"),
@@ -18,14 +20,11 @@ class CsPropertyHandoverAppointment(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_book": ("cs_property.group_property_agent",),
-        "action_reschedule": ("cs_property.group_property_agent",),
-        "action_no_show": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_check_in": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
+        "action_book": (AGENT,),
+        "action_reschedule": (AGENT,),
+        "action_no_show": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_check_in": (AGENT, TECHNICIAN),
     }
     _workflow_locked_fields = {
         "cancelled": "__all__",

@@ -3,6 +3,8 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT
+
 PROGRAMME_STATES = [("draft", "Planned"), ("open", "Delivering"), ("closed", "Finished")]
 # half-day slots (local office hours) of a mass delivery
 HALF_DAYS = ((time(9, 0), time(12, 0)), (time(14, 0), time(17, 30)))
@@ -17,10 +19,10 @@ class CsPropertyHandoverProgramme(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_generate_slots": ("cs_property.group_property_agent",),
-        "action_invite_units": ("cs_property.group_property_agent",),
-        "action_open": ("cs_property.group_property_agent",),
-        "action_close": ("cs_property.group_property_agent",),
+        "action_generate_slots": (AGENT,),
+        "action_invite_units": (AGENT,),
+        "action_open": (AGENT,),
+        "action_close": (AGENT,),
     }
     _workflow_locked_fields = {
         "closed": "__all__",

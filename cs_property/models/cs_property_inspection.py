@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .cs_property_inspection_plan import PLAN_KINDS
+from .cs_property_workflow_guard import MANAGER
 
 STATES = [
     ("planned", "Planned"),
@@ -21,10 +22,10 @@ class CsPropertyInspection(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_start": ("cs_property.group_property_manager", "inspector"),
-        "action_done": ("cs_property.group_property_manager", "inspector"),
-        "action_hand_over": ("cs_property.group_property_manager", "inspector"),
-        "action_cancel": ("cs_property.group_property_manager",),
+        "action_start": (MANAGER, "inspector"),
+        "action_done": (MANAGER, "inspector"),
+        "action_hand_over": (MANAGER, "inspector"),
+        "action_cancel": (MANAGER,),
     }
     _workflow_locked_fields = {
         ("done", "cancelled"): "__all__",

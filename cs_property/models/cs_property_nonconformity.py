@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from .cs_property_inspection_line import SEVERITIES
 from .cs_property_inspection_standard import SERVICES
+from .cs_property_workflow_guard import INSPECTOR, MANAGER
 
 STATES = [
     ("issued", "Notice Issued"),
@@ -28,11 +29,11 @@ class CsPropertyNonconformity(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_acknowledge": ("cs_property.group_property_manager", "team_member"),
-        "action_rectified": ("cs_property.group_property_manager", "team_member"),
-        "action_reinspect_pass": ("cs_property.group_property_inspector",),
-        "action_reinspect_fail": ("cs_property.group_property_inspector",),
-        "action_cancel": ("cs_property.group_property_manager",),
+        "action_acknowledge": (MANAGER, "team_member"),
+        "action_rectified": (MANAGER, "team_member"),
+        "action_reinspect_pass": (INSPECTOR,),
+        "action_reinspect_fail": (INSPECTOR,),
+        "action_cancel": (MANAGER,),
     }
     _workflow_locked_fields = {
         ("closed", "cancelled"): "__all__",

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from .cs_property_renovation_patrol import CHECK_ITEMS
+from .cs_property_workflow_guard import AGENT, FINANCE, TECHNICIAN
 
 STATES = [
     ("draft", "Draft Application"),
@@ -31,37 +32,25 @@ class CsPropertyRenovation(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_submit": ("cs_property.group_property_agent",),
-        "action_check_complete": ("cs_property.group_property_agent",),
-        "action_engineering_pass": ("cs_property.group_property_technician",),
-        "action_engineering_fail": ("cs_property.group_property_technician",),
-        "action_approve": ("cs_property.group_property_agent",),
-        "action_reject": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_issue_permit": ("cs_property.group_property_agent",),
-        "action_request_extension": ("cs_property.group_property_agent",),
-        "action_approve_extension": ("cs_property.group_property_agent",),
-        "action_refuse_extension": ("cs_property.group_property_agent",),
-        "action_request_acceptance": ("cs_property.group_property_agent",),
-        "action_acceptance_pass": (
-            "cs_property.group_property_technician",
-            "cs_property.group_property_agent",
-        ),
-        "action_acceptance_fail": (
-            "cs_property.group_property_technician",
-            "cs_property.group_property_agent",
-        ),
-        "action_refund_wizard": ("account.group_account_invoice",),
-        "action_print_passes": ("cs_property.group_property_agent",),
-        "action_create_fee_invoice": (
-            "cs_property.group_property_agent",
-            "account.group_account_invoice",
-        ),
-        "action_open_deposit_wizard": ("account.group_account_invoice",),
-        "action_view_fee_invoice": (
-            "cs_property.group_property_agent",
-            "account.group_account_invoice",
-        ),
+        "action_submit": (AGENT,),
+        "action_check_complete": (AGENT,),
+        "action_engineering_pass": (TECHNICIAN,),
+        "action_engineering_fail": (TECHNICIAN,),
+        "action_approve": (AGENT,),
+        "action_reject": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_issue_permit": (AGENT,),
+        "action_request_extension": (AGENT,),
+        "action_approve_extension": (AGENT,),
+        "action_refuse_extension": (AGENT,),
+        "action_request_acceptance": (AGENT,),
+        "action_acceptance_pass": (TECHNICIAN, AGENT),
+        "action_acceptance_fail": (TECHNICIAN, AGENT),
+        "action_refund_wizard": (FINANCE,),
+        "action_print_passes": (AGENT,),
+        "action_create_fee_invoice": (AGENT, FINANCE),
+        "action_open_deposit_wizard": (FINANCE,),
+        "action_view_fee_invoice": (AGENT, FINANCE),
         "action_view_deposit_moves": ("any",),
         "action_view_passes": ("any",),
         "action_view_patrols": ("any",),

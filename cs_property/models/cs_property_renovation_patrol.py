@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
+
 CHECK_ITEMS = (
     "check_structure",
     "check_waterproofing",
@@ -21,12 +23,9 @@ class CsPropertyRenovationPatrol(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_done": ("cs_property.group_property_technician",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_new_violation": (
-            "cs_property.group_property_technician",
-            "cs_property.group_property_agent",
-        ),
+        "action_done": (TECHNICIAN,),
+        "action_cancel": (AGENT,),
+        "action_new_violation": (TECHNICIAN, AGENT),
     }
     _workflow_locked_fields = {
         ("done", "cancelled"): "__all__",

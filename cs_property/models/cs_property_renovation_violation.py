@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .cs_property_workflow_guard import AGENT, FINANCE, TECHNICIAN
+
 VIOLATION_TYPES = [
     ("noise_hours", "Noisy Work outside Work Hours"),
     ("structure", "Load-bearing Structure Touched"),
@@ -22,12 +24,9 @@ class CsPropertyRenovationViolation(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_recheck_pass": ("cs_property.group_property_technician",),
-        "action_deduct": ("account.group_account_invoice",),
-        "action_cancel": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
+        "action_recheck_pass": (TECHNICIAN,),
+        "action_deduct": (FINANCE,),
+        "action_cancel": (AGENT, TECHNICIAN),
     }
     _workflow_locked_fields = {
         ("closed", "cancelled"): "__all__",

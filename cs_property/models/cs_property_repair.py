@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import formatLang
 
+from .cs_property_workflow_guard import AGENT, FINANCE
+
 STATES = [
     ("new", "Received"),
     ("dispatched", "Dispatched"),
@@ -45,25 +47,19 @@ class CsPropertyRepair(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_consent_given": ("cs_property.group_property_agent",),
-        "action_consent_refused": ("cs_property.group_property_agent",),
-        "action_dispatch": ("cs_property.group_property_agent", "team_leader"),
-        "action_redispatch": ("cs_property.group_property_agent", "team_leader"),
-        "action_arrive": ("cs_property.group_property_agent", "technician"),
-        "action_done": ("cs_property.group_property_agent", "technician"),
-        "action_open_reschedule": ("cs_property.group_property_agent", "technician"),
-        "action_close": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_create_invoice": (
-            "cs_property.group_property_agent",
-            "account.group_account_invoice",
-        ),
-        "action_view_invoice": (
-            "cs_property.group_property_agent",
-            "account.group_account_invoice",
-        ),
-        "action_log_callback": ("cs_property.group_property_agent",),
-        "action_convert_to_rework": ("cs_property.group_property_agent",),
+        "action_consent_given": (AGENT,),
+        "action_consent_refused": (AGENT,),
+        "action_dispatch": (AGENT, "team_leader"),
+        "action_redispatch": (AGENT, "team_leader"),
+        "action_arrive": (AGENT, "technician"),
+        "action_done": (AGENT, "technician"),
+        "action_open_reschedule": (AGENT, "technician"),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_create_invoice": (AGENT, FINANCE),
+        "action_view_invoice": (AGENT, FINANCE),
+        "action_log_callback": (AGENT,),
+        "action_convert_to_rework": (AGENT,),
         "action_view_rework": ("any",),
     }
     _workflow_locked_fields = {

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
 from .cs_property_workflow_mixin import report_action_for_rpc
 
 REWORK_STATES = [
@@ -39,29 +40,17 @@ class CsPropertyRework(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
-        "action_issue": ("cs_property.group_property_agent",),
-        "action_acknowledge": ("cs_property.group_property_agent",),
-        "action_start": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_contractor_done": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_reinspect_pass": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_reinspect_fail": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_technician",
-        ),
-        "action_owner_confirm": ("cs_property.group_property_agent",),
-        "action_close": ("cs_property.group_property_agent",),
-        "action_cancel": ("cs_property.group_property_agent",),
-        "action_dispute": ("cs_property.group_property_agent",),
-        "action_print_letter": ("cs_property.group_property_agent",),
+        "action_issue": (AGENT,),
+        "action_acknowledge": (AGENT,),
+        "action_start": (AGENT, TECHNICIAN),
+        "action_contractor_done": (AGENT, TECHNICIAN),
+        "action_reinspect_pass": (AGENT, TECHNICIAN),
+        "action_reinspect_fail": (AGENT, TECHNICIAN),
+        "action_owner_confirm": (AGENT,),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_dispute": (AGENT,),
+        "action_print_letter": (AGENT,),
         "action_view_repair": ("any",),
     }
     _workflow_locked_fields = {

@@ -13,7 +13,12 @@ from .cs_property_workflow_mixin import _TRANSITION_KEY, _TRANSITION_TOKEN
 # reopening), like the transition token of ``_set_state``.
 _CORRECTION_TOKEN = secrets.token_hex(16)
 _CORRECTION_KEY = "cs_property_correction"
+# the roles of the add-on, for the models' _workflow_step_roles
+AGENT = "cs_property.group_property_agent"
+TECHNICIAN = "cs_property.group_property_technician"
+INSPECTOR = "cs_property.group_property_inspector"
 MANAGER = "cs_property.group_property_manager"
+FINANCE = "account.group_account_invoice"
 # never frozen by "__all__": chatter, activities and the ORM's bookkeeping
 _BOOKKEEPING_PREFIXES = ("message_", "activity_", "website_message", "rating_")
 _EXEMPT_MIXINS = ("cs.property.callback.mixin", "cs.property.sla.mixin")
@@ -57,14 +62,15 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
 
     # ------------------------------------------------------------ step roles
     def _register_hook(self):
-        super()._register_hook()
+        result = super()._register_hook()
         cls = type(self)
         if self._abstract:
-            return
+            return result
         for name in self._workflow_all_step_roles():
             method = getattr(cls, name, None)
             if callable(method) and not getattr(method, "_cs_workflow_guarded", False):
                 setattr(cls, name, _guarded(name, method))
+        return result
 
     def _unregister_hook(self):
         cls = type(self)
@@ -72,7 +78,7 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
             method = cls.__dict__.get(name)
             if getattr(method, "_cs_workflow_guarded", False):
                 setattr(cls, name, method.__wrapped__)
-        super()._unregister_hook()
+        return super()._unregister_hook()
 
     @api.model
     def _workflow_all_step_roles(self):
