@@ -149,7 +149,9 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
 
     @api.model
     def _workflow_lockable_fields(self):
-        """What ``"__all__"`` freezes: stored fields a user can write."""
+        """What ``"__all__"`` freezes: every stored field, computed ones too
+        (a client can write a computed field: the score of an inspection);
+        recomputations do not go through ``write`` and stay possible."""
         exempt = set(self._workflow_lock_exempt) | _BOOKKEEPING
         exempt.add(self._workflow_state_field)
         # callbacks after closing and SLA clocks keep their own rules
@@ -159,10 +161,7 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
         return {
             name
             for name, field in self._fields.items()
-            if field.store
-            and not field.compute
-            and name not in exempt
-            and not name.startswith(_BOOKKEEPING_PREFIXES)
+            if field.store and name not in exempt and not name.startswith(_BOOKKEEPING_PREFIXES)
         }
 
     def _workflow_frozen_fields(self, state=None):

@@ -134,6 +134,15 @@ class TestReworkGuard(ReworkCase):
             call_kw(Rework, "action_close", [rework.ids], {})
         self.assertEqual(rework.state, "confirmed")
         self.assertFalse(rework.closed_at)
+        # server code running as the technician: the same refusal
+        with self.assertRefused(UserError, "“Close and Archive” can only be done by"):
+            rework.with_user(self.user_technician).action_close()
+        # the step's label is the form's button, in the user's language
+        zh = self.env["res.lang"]._activate_lang("zh_CN")
+        self.assertTrue(zh)
+        label = Rework.with_context(lang="zh_CN")._workflow_step_label("action_close")
+        self.assertNotEqual(label, "Close and Archive")
+        self.assertEqual(Rework._workflow_step_label("action_unknown"), "action_unknown")
         # the agent may; the superuser (crons, data) always passes
         call_kw(
             self.env["cs.property.rework"].with_user(self.user_agent),
@@ -316,8 +325,8 @@ class TestHandoverGuard(HandoverCase):
 
 
 class TestInspectionGuard(InspectionCase):
-    def _done(self):
-        inspection = self._inspection()
+    def _done(self, **vals):
+        inspection = self._inspection(**vals)
         inspection.with_user(self.user_inspector).action_start()
         self._answer(inspection)
         inspection.with_user(self.user_inspector).action_done()
@@ -340,7 +349,8 @@ class TestInspectionGuard(InspectionCase):
         self.assertEqual(inspection.state, "done")
 
     def test_finished_inspection_frozen_for_agent_and_admin(self):
-        inspection = self._done()
+        # the agent is in the inspected team: reads the inspection, never changes it
+        inspection = self._done(inspected_team_id=self.team_cleaning.id)
         score = inspection.score
         item = self._items(inspection)[0]
         Line = self.env["cs.property.inspection.line"]
@@ -356,6 +366,17 @@ class TestInspectionGuard(InspectionCase):
         Inspection = self.env["cs.property.inspection"].with_user(self.user_inspector)
         with self.assertRefused(UserError, "Signed By can no longer be changed"):
             call_kw(Inspection, "write", [inspection.ids, {"signed_by": "别人"}], {})
+        for user in (self.user_inspector, self.env.ref("base.user_admin")):
+            with self.assertRefused(
+                UserError, r"is “Inspected”: .*Score \(%\).* can no longer be changed"
+            ):
+                call_kw(
+                    self.env["cs.property.inspection"].with_user(user),
+                    "write",
+                    [inspection.ids, {"score": 50.0, "failed_count": 3}],
+                    {},
+                )
+        self.assertEqual(inspection.score, score)
         with self.assertRefused(UserError, "Items can no longer be changed"):
             call_kw(Line.with_user(self.user_manager), "unlink", [item.ids], {})
         self.assertEqual(inspection.signed_by, "组长")
