@@ -124,8 +124,8 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
         refused = self.filtered(
             lambda record: not any(getattr(record, f"_role_{tok}")() for tok in predicates)
         )
-        if not refused and self:
-            return True
+        if not refused and (self or predicates):
+            return True  # (no record: nothing a per-record role could refuse)
         record = refused[:1]
         labels = [self._workflow_role_label(token) for token in tokens]
         raise UserError(
@@ -176,14 +176,25 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
 
     def _workflow_refuse_locked(self, field_names):
         labels = [self._fields[name]._description_string(self.env) for name in field_names]
+        state = self[self._workflow_state_field]
+        values = {
+            "form": self.env["ir.model"]._get(self._name).name,
+            "name": self.display_name,
+            "state": self._state_label(state),
+            "fields": format_list(self.env, sorted(labels)),
+        }
+        if state in type(self)._workflow_correction_state:
+            raise UserError(
+                self.env._(
+                    "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed. "
+                    "A manager can reopen it for correction.",
+                    **values,
+                )
+            )
         raise UserError(
             self.env._(
-                "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed. "
-                "A manager can reopen it for correction.",
-                form=self.env["ir.model"]._get(self._name).name,
-                name=self.display_name,
-                state=self._state_label(self[self._workflow_state_field]),
-                fields=format_list(self.env, sorted(labels)),
+                "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed.",
+                **values,
             )
         )
 
