@@ -71,6 +71,7 @@
         "report/cs_property_charge_report.xml",
         "views/cs_property_charge_collection_views.xml",
         "views/cs_property_qa_report_wizard_views.xml",
+        "views/cs_property_correction_wizard_views.xml",
         "security/cs_property_handover_defect_report_rules.xml",
         "views/cs_property_handover_defect_report_views.xml",
     ],

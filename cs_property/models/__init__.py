@@ -1,5 +1,7 @@
 from . import cs_property_estate_mixin
 from . import cs_property_workflow_mixin
+from . import cs_property_workflow_guard
+from . import cs_property_workflow_line_mixin
 from . import mail_activity
 from . import cs_property_estate
 from . import cs_property_building

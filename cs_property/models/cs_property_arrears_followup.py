@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
+from .cs_property_workflow_guard import AGENT, FINANCE
 from .cs_property_workflow_mixin import report_action_for_rpc
 
 FOLLOWUP_STATES = [
@@ -37,6 +38,15 @@ class CsPropertyArrearsFollowup(models.Model):
 
     _name = "cs.property.arrears.followup"
     _description = "Arrears Follow-up"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_record_cause": (AGENT,),
+        "action_print_demand_letter": (AGENT, FINANCE),
+    }
+    _workflow_locked_fields = {
+        "closed": "__all__",
+    }
     _inherit = [
         "cs.property.estate.mixin",
         "cs.property.workflow.mixin",

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from .cs_property_complaint_category import COMPLAINT_TYPES
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
 
 STATES = [
     ("new", "Received"),
@@ -42,6 +43,26 @@ class CsPropertyComplaint(models.Model):
 
     _name = "cs.property.complaint"
     _description = "Complaint"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_assess": (AGENT, TECHNICIAN),
+        "action_close_unreasonable": (AGENT,),
+        "action_propose": (AGENT, TECHNICIAN),
+        "action_approve": ("supervisor",),
+        "action_send_back": ("supervisor",),
+        "action_start": (AGENT, TECHNICIAN),
+        "action_done": (AGENT, TECHNICIAN),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_reopen": (AGENT,),
+        "action_create_repair": (AGENT,),
+        "action_view_repairs": ("any",),
+        "action_log_callback": (AGENT,),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -253,6 +274,14 @@ class CsPropertyComplaint(models.Model):
             self.team_id = self.estate_id._team_of_type(self.category_id.team_type)
 
     # ------------------------------------------------------------ guards
+    def _role_supervisor(self):
+        return self._is_supervisor(self.env.user)
+
+    def _workflow_role_label(self, token):
+        if token == "supervisor":
+            return self.env._("the team leader or a manager")
+        return super()._workflow_role_label(token)
+
     def _is_supervisor(self, user):
         self.ensure_one()
         return user == self.team_id.leader_id or user.has_group(

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
+
 HANDOVER_STATES = [
     ("draft", "Scheduled"),
     ("inspecting", "Inspecting"),
@@ -16,13 +18,6 @@ DOCUMENT_TYPES = [
     ("renovation_rules", "Renovation Rules"),
 ]
 # Fields automation and the chatter may still write on a locked inspection.
-_WRITABLE_WHEN_LOCKED = {
-    "callback_required",
-    "callback_due_date",
-    "message_main_attachment_id",
-    "activity_ids",
-    "message_follower_ids",
-}
 
 
 class CsPropertyHandover(models.Model):
@@ -32,6 +27,23 @@ class CsPropertyHandover(models.Model):
 
     _name = "cs.property.handover"
     _description = "Handover Inspection"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_start": (AGENT, TECHNICIAN),
+        "action_mark_remaining_ok": (AGENT, TECHNICIAN),
+        "action_accept": (AGENT,),
+        "action_refuse": (AGENT,),
+        "action_create_rework": (AGENT,),
+        "action_reinspect": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_log_callback": (AGENT,),
+        "action_view_rework": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("accepted", "refused", "cancelled"): "__all__",
+    }
+    _workflow_correction_state = {"accepted": "inspecting"}
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
@@ -133,22 +145,11 @@ class CsPropertyHandover(models.Model):
         return ("accepted", "cancelled")
 
     # ------------------------------------------------------------ lock
-    def write(self, vals):
-        if not self._transition_allowed() and set(vals) - _WRITABLE_WHEN_LOCKED:
-            self._check_unlocked()
-        return super().write(vals)
-
     def _check_unlocked(self):
-        locked = self.filtered(lambda h: h.state in LOCKED_STATES)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "Handover inspection %(name)s is “%(state)s” and locked: it can no "
-                    "longer be edited. A refused handover gets a re-inspection.",
-                    name=locked[0].name,
-                    state=locked[0]._state_label(locked[0].state),
-                )
-            )
+        """Refuse while a handover is locked (its lines too: see the line mixin)."""
+        for handover in self.filtered(lambda h: h.state in LOCKED_STATES):
+            handover._workflow_refuse_locked(["line_ids"])
+        return True
 
     # ------------------------------------------------------------ workflow
     def action_start(self):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .cs_property_handover import HANDOVER_STATES
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
 
 APPOINTMENT_STATES = [
     ("invited", "Invited"),
@@ -17,6 +18,18 @@ class CsPropertyHandoverAppointment(models.Model):
 
     _name = "cs.property.handover.appointment"
     _description = "Handover Appointment"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_book": (AGENT,),
+        "action_reschedule": (AGENT,),
+        "action_no_show": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_check_in": (AGENT, TECHNICIAN),
+    }
+    _workflow_locked_fields = {
+        "cancelled": "__all__",
+    }
     _inherit = ["mail.thread", "mail.activity.mixin", "cs.property.workflow.mixin"]
     _order = "slot_start, id"
 

@@ -81,7 +81,3 @@ class CsPropertyHandoverLine(models.Model):
     def _compute_defect_rate(self):
         for line in self:
             line.defect_rate = 100.0 if line.result == "defect" else 0.0
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_if_unlocked(self):
-        self.handover_id._check_unlocked()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class CsPropertyHandoverPartMixin(models.AbstractModel):
@@ -9,6 +9,8 @@ class CsPropertyHandoverPartMixin(models.AbstractModel):
 
     _name = "cs.property.handover.part.mixin"
     _description = "Handover Inspection Line"
+    _inherit = ["cs.property.workflow.line.mixin"]
+    _workflow_parent_field = "handover_id"
     _order = "handover_id, id"
 
     handover_id = fields.Many2one(
@@ -16,16 +18,3 @@ class CsPropertyHandoverPartMixin(models.AbstractModel):
     )
     estate_id = fields.Many2one(related="handover_id.estate_id", store=True, index=True)
     company_id = fields.Many2one(related="handover_id.company_id", store=True, index=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            self.env["cs.property.handover"].browse(
-                {vals["handover_id"] for vals in vals_list if vals.get("handover_id")}
-            )._check_unlocked()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.handover_id._check_unlocked()
-        return super().write(vals)

@@ -3,6 +3,8 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT
+
 PROGRAMME_STATES = [("draft", "Planned"), ("open", "Delivering"), ("closed", "Finished")]
 # half-day slots (local office hours) of a mass delivery
 HALF_DAYS = ((time(9, 0), time(12, 0)), (time(14, 0), time(17, 30)))
@@ -14,6 +16,17 @@ class CsPropertyHandoverProgramme(models.Model):
 
     _name = "cs.property.handover.programme"
     _description = "Delivery Programme"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_generate_slots": (AGENT,),
+        "action_invite_units": (AGENT,),
+        "action_open": (AGENT,),
+        "action_close": (AGENT,),
+    }
+    _workflow_locked_fields = {
+        "closed": "__all__",
+    }
     _inherit = ["mail.thread", "cs.property.estate.mixin", "cs.property.workflow.mixin"]
     _order = "date_start desc, id desc"
 

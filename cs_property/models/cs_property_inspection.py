@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .cs_property_inspection_plan import PLAN_KINDS
+from .cs_property_workflow_guard import MANAGER
 
 # what a finished, signed inspection freezes (h15core declares the same in the
 # workflow mixin's ``_workflow_locked_fields``; this explicit check then goes)
@@ -32,6 +33,33 @@ class CsPropertyInspection(models.Model):
 
     _name = "cs.property.inspection"
     _description = "Quality Inspection"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_start": (MANAGER, "inspector"),
+        "action_done": (MANAGER, "inspector"),
+        "action_hand_over": (MANAGER, "inspector"),
+        "action_cancel": (MANAGER,),
+    }
+    _workflow_locked_fields = {
+        ("done", "cancelled"): "__all__",
+    }
+    _workflow_correction_state = {"done": "in_progress"}
+
+    def _role_inspector(self):
+        """Its inspector; while nobody has taken it, a member of its team."""
+        user = self.env.user
+        if self.inspector_id:
+            return self.inspector_id == user
+        # membership lookup only: the team record may sit in another estate
+        team = self.sudo().inspector_team_id
+        return user in team.member_user_ids | team.leader_id
+
+    def _workflow_role_label(self, token):
+        if token == "inspector":
+            return self.env._("its inspector (or, untaken, its team)")
+        return super()._workflow_role_label(token)
+
     _inherit = [
         "cs.property.workflow.mixin",
         "cs.property.estate.mixin",

@@ -39,6 +39,10 @@ class CsPropertyInspectionLine(models.Model):
 
     _name = "cs.property.inspection.line"
     _description = "Inspection Item"
+    _inherit = ["cs.property.workflow.line.mixin"]
+    _workflow_parent_field = "inspection_id"
+    # what a finished inspection still links: its non-conformities and repairs
+    _workflow_line_exempt = ("nonconformity_id", "repair_id")
     _order = "inspection_id, area, sequence, id"
 
     inspection_id = fields.Many2one(

@@ -9,6 +9,8 @@ class CsPropertyMeterReading(models.Model):
 
     _name = "cs.property.meter.reading"
     _description = "Meter Reading"
+    _inherit = ["cs.property.workflow.line.mixin"]
+    _workflow_parent_field = "handover_id"
     _order = "unit_id, meter_type, date desc, id desc"
 
     unit_id = fields.Many2one("cs.property.unit", required=True, index=True, ondelete="restrict")
@@ -43,17 +45,3 @@ class CsPropertyMeterReading(models.Model):
                         meter=line.meter_number or line.meter_type,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            handovers = self.env["cs.property.handover"].browse(
-                {vals["handover_id"] for vals in vals_list if vals.get("handover_id")}
-            )
-            handovers._check_unlocked()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            self.handover_id._check_unlocked()
-        return super().write(vals)

@@ -6,6 +6,7 @@ from odoo.fields import Domain
 
 from .cs_property_inspection_line import SEVERITIES
 from .cs_property_inspection_standard import SERVICES
+from .cs_property_workflow_guard import INSPECTOR, MANAGER
 
 STATES = [
     ("issued", "Notice Issued"),
@@ -27,6 +28,29 @@ class CsPropertyNonconformity(models.Model):
 
     _name = "cs.property.nonconformity"
     _description = "Non-conformity"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_acknowledge": (MANAGER, "team_member"),
+        "action_rectified": (MANAGER, "team_member"),
+        "action_reinspect_pass": (INSPECTOR,),
+        "action_reinspect_fail": (INSPECTOR,),
+        "action_cancel": (MANAGER,),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
+
+    def _role_team_member(self):
+        # membership lookup only: the team record may sit in another estate
+        team = self.sudo().team_id
+        return self.env.user in team.leader_id | team.member_user_ids
+
+    def _workflow_role_label(self, token):
+        if token == "team_member":
+            return self.env._("the responsible team")
+        return super()._workflow_role_label(token)
+
     _inherit = [
         "cs.property.workflow.mixin",
         "cs.property.estate.mixin",

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from .cs_property_renovation_patrol import CHECK_ITEMS
+from .cs_property_workflow_guard import AGENT, FINANCE, TECHNICIAN
 
 STATES = [
     ("draft", "Draft Application"),
@@ -28,6 +29,36 @@ class CsPropertyRenovation(models.Model):
 
     _name = "cs.property.renovation"
     _description = "Renovation Application"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_submit": (AGENT,),
+        "action_check_complete": (AGENT,),
+        "action_engineering_pass": (TECHNICIAN,),
+        "action_engineering_fail": (TECHNICIAN,),
+        "action_approve": (AGENT,),
+        "action_reject": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_issue_permit": (AGENT,),
+        "action_request_extension": (AGENT,),
+        "action_approve_extension": (AGENT,),
+        "action_refuse_extension": (AGENT,),
+        "action_request_acceptance": (AGENT,),
+        "action_acceptance_pass": (TECHNICIAN, AGENT),
+        "action_acceptance_fail": (TECHNICIAN, AGENT),
+        "action_refund_wizard": (FINANCE,),
+        "action_print_passes": (AGENT,),
+        "action_create_fee_invoice": (AGENT, FINANCE),
+        "action_open_deposit_wizard": (FINANCE,),
+        "action_view_fee_invoice": (AGENT, FINANCE),
+        "action_view_deposit_moves": ("any",),
+        "action_view_passes": ("any",),
+        "action_view_patrols": ("any",),
+        "action_view_violations": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "rejected", "cancelled"): "__all__",
+    }
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

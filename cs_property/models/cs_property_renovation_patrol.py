@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
+
 CHECK_ITEMS = (
     "check_structure",
     "check_waterproofing",
@@ -19,6 +21,16 @@ class CsPropertyRenovationPatrol(models.Model):
 
     _name = "cs.property.renovation.patrol"
     _description = "Renovation Patrol"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_done": (TECHNICIAN,),
+        "action_cancel": (AGENT,),
+        "action_new_violation": (TECHNICIAN, AGENT),
+    }
+    _workflow_locked_fields = {
+        ("done", "cancelled"): "__all__",
+    }
     _inherit = ["mail.thread", "mail.activity.mixin", "cs.property.workflow.mixin"]
     _order = "planned_date, renovation_id, sequence"
 

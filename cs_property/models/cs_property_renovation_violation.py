@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .cs_property_workflow_guard import AGENT, FINANCE, TECHNICIAN
+
 VIOLATION_TYPES = [
     ("noise_hours", "Noisy Work outside Work Hours"),
     ("structure", "Load-bearing Structure Touched"),
@@ -19,6 +21,16 @@ class CsPropertyRenovationViolation(models.Model):
 
     _name = "cs.property.renovation.violation"
     _description = "Renovation Violation"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_recheck_pass": (TECHNICIAN,),
+        "action_deduct": (FINANCE,),
+        "action_cancel": (AGENT, TECHNICIAN),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
     _inherit = ["mail.thread", "cs.property.workflow.mixin"]
     _order = "notice_date desc, id desc"
 

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import formatLang
 
+from .cs_property_workflow_guard import AGENT, FINANCE
+
 STATES = [
     ("new", "Received"),
     ("dispatched", "Dispatched"),
@@ -42,6 +44,43 @@ class CsPropertyRepair(models.Model):
 
     _name = "cs.property.repair"
     _description = "Service Order"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_consent_given": (AGENT,),
+        "action_consent_refused": (AGENT,),
+        "action_dispatch": (AGENT, "team_leader"),
+        "action_redispatch": (AGENT, "team_leader"),
+        "action_arrive": (AGENT, "technician"),
+        "action_done": (AGENT, "technician"),
+        "action_open_reschedule": (AGENT, "technician"),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_create_invoice": (AGENT, FINANCE),
+        "action_view_invoice": (AGENT, FINANCE),
+        "action_log_callback": (AGENT,),
+        "action_convert_to_rework": (AGENT,),
+        "action_view_rework": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+    }
+    _workflow_lock_exempt = ("invoice_id", "rework_id")
+
+    def _role_technician(self):
+        return self.technician_id == self.env.user
+
+    def _role_team_leader(self):
+        # membership lookup only: the team may sit in another estate
+        return self.sudo().team_id.leader_id == self.env.user
+
+    def _workflow_role_label(self, token):
+        if token == "technician":
+            return self.env._("the assigned technician")
+        if token == "team_leader":
+            return self.env._("the team leader")
+        return super()._workflow_role_label(token)
+
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

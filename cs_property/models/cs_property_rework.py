@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .cs_property_workflow_guard import AGENT, TECHNICIAN
 from .cs_property_workflow_mixin import report_action_for_rpc
 
 REWORK_STATES = [
@@ -36,6 +37,33 @@ class CsPropertyRework(models.Model):
 
     _name = "cs.property.rework"
     _description = "Rework Order"
+
+    # who runs each step, and what freezes when (workflow mixin, README)
+    _workflow_step_roles = {
+        "action_issue": (AGENT,),
+        "action_acknowledge": (AGENT,),
+        "action_start": (AGENT, TECHNICIAN),
+        "action_contractor_done": (AGENT, TECHNICIAN),
+        "action_reinspect_pass": (AGENT, TECHNICIAN),
+        "action_reinspect_fail": (AGENT, TECHNICIAN),
+        "action_owner_confirm": (AGENT,),
+        "action_close": (AGENT,),
+        "action_cancel": (AGENT,),
+        "action_dispute": (AGENT,),
+        "action_print_letter": (AGENT,),
+        "action_view_repair": ("any",),
+    }
+    _workflow_locked_fields = {
+        ("closed", "cancelled"): "__all__",
+        ("acknowledged", "in_progress", "contractor_done", "reinspected", "confirmed"): (
+            "acknowledged_by",
+            "acknowledgement_signature",
+            "acknowledged_at",
+            "promised_date",
+            "issued_at",
+        ),
+    }
+    _workflow_correction_state = {"closed": "confirmed"}
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",

@@ -69,13 +69,20 @@ class CsPropertyReworkEscalation(models.Model):
             )
         return True
 
+    def _refresh_today_flags(self):
+        """The calendar moved: overdue flags and the register's ages (stored
+        for the register's pivot and group-by) are computed again for these
+        orders and their lines, in one batch."""
+        self.modified(["promised_date", "received_at"])
+        self.env.flush_all()
+        return True
+
     @api.model
     def _cron_escalate(self):
         """Daily: refresh overdue flags and escalate flagged open orders once
         (one activity per manager and order: re-running adds nothing)."""
         open_orders = self.search([("state", "in", REWORK_OPEN_STATES)])
-        open_orders._recompute_recordset(["is_overdue"])
-        open_orders.line_ids._refresh_age_bucket()
+        open_orders._refresh_today_flags()
         flagged = open_orders.filtered(lambda o: o.is_overdue or o.is_repeat or o.is_disputed)
         already = set(flagged._activity_open("escalation").mapped("res_id"))
         todo = flagged.filtered(lambda o: o.id not in already)

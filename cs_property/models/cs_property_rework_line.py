@@ -17,6 +17,8 @@ class CsPropertyReworkLine(models.Model):
 
     _name = "cs.property.rework.line"
     _description = "Rework Item"
+    _inherit = ["cs.property.workflow.line.mixin"]
+    _workflow_parent_field = "rework_id"
     _order = "rework_id desc, sequence, id"
 
     rework_id = fields.Many2one(
@@ -107,7 +109,7 @@ class CsPropertyReworkLine(models.Model):
 
     def _refresh_age_bucket(self):
         """The age moves with the calendar: the daily cron refreshes it."""
-        self._recompute_recordset(["age_days", "age_bucket"])
+        self.rework_id._refresh_today_flags()
         return True
 
     # ------------------------------------------------------------ warranty check

@@ -152,12 +152,16 @@ class TestComplaintWorkflow(ComplaintCase):
         complaint.with_user(self.leader).action_propose()
         with self.assertRefused(UserError, "another supervisor must approve"):
             complaint.with_user(self.leader).action_approve()
-        with self.assertRefused(UserError, "only the team leader"):
+        with self.assertRefused(
+            UserError, "“Approve” can only be done by the team leader or a manager"
+        ):
             complaint.with_user(self.user_agent).action_approve()
         complaint.with_user(self.user_manager).action_send_back()
         self.assertEqual(complaint.state, "assessed")
         complaint.with_user(self.leader).action_propose()
-        with self.assertRefused(UserError, "only a supervisor"):
+        with self.assertRefused(
+            UserError, "“Send Back” can only be done by the team leader or a manager"
+        ):
             complaint.with_user(self.user_agent).action_send_back()
 
     def test_unreasonable_complaint_needs_an_explanation(self):

@@ -149,15 +149,15 @@ class TestHandover(HandoverCase):
         self.assertLessEqual(handover.callback_due_date.date(), today + timedelta(days=31))
         self.assertTrue(handover.activity_ids)
         # locked
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "is “Accepted”: Outcome Note can no longer be changed"):
             handover.outcome_note = "改"
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "is “Accepted”: .* can no longer be changed"):
             handover.line_ids[0].result = "defect"
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "is “Accepted”: .* can no longer be changed"):
             handover.key_ids = [Command.create({"key_type": "card", "received_by": "x"})]
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "is “Accepted”: .* can no longer be changed"):
             handover.key_ids[0].count = 5
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "is “Accepted”: .* can no longer be changed"):
             handover.document_ids[0].delivered = not handover.document_ids[0].delivered
         html = (
             self.env["ir.actions.report"]
@@ -231,7 +231,7 @@ class TestHandover(HandoverCase):
             other.write({"state": "accepted"})
         other.action_cancel()
         self.assertEqual(other.state, "cancelled")
-        with self.assertRefused(UserError, "locked"):
+        with self.assertRefused(UserError, "directly"):
             other.write({"state": "draft"})
 
 

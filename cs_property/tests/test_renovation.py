@@ -56,10 +56,10 @@ class TestRenovationApplication(RenovationCase):
         self.assertIn(self.user_technician, reno.activity_ids.user_id)
         with self.assertRefused(UserError, "technical approval first"):
             reno.action_approve()
-        with self.assertRefused(UserError, "Only engineering staff"):
+        with self.assertRefused(UserError, "“Technically Approve” can only be done by Technician"):
             reno.action_engineering_pass()
         reno.with_user(self.user_technician).action_engineering_pass()
-        with self.assertRefused(UserError, "Only the property officers"):
+        with self.assertRefused(UserError, "“Approve” can only be done by Customer Service Agent"):
             reno.with_user(self.user_technician).action_approve()
         reno.action_approve()
         self.assertEqual(reno.state, "approved")
@@ -270,7 +270,7 @@ class TestRenovationWorks(RenovationCase):
         )
         with self.assertRefused(UserError, "record the violation found"):
             patrol.action_done()
-        with self.assertRefused(UserError, "Patrols are recorded by engineering staff"):
+        with self.assertRefused(UserError, "“Patrol Done” can only be done by Technician"):
             patrol.with_user(self.user_agent).action_done()
         violation = self._violation(reno, patrol_id=patrol.id)
         self.assertTrue(violation.name.startswith("WG"))

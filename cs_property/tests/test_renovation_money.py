@@ -35,12 +35,12 @@ class TestRenovationMoney(RenovationCase):
             self.assertEqual(line.analytic_distribution, analytic)
         with self.assertRefused(UserError, "already invoiced"):
             reno.action_create_fee_invoice()
-        with self.assertRefused(UserError, "Only customer service or finance"):
+        with self.assertRefused(UserError, "can only be done by Customer Service Agent or Finance"):
             reno.with_user(self.user_technician).action_create_fee_invoice()
 
     def test_agents_do_not_post_deposit_entries(self):
         reno = self._approved()
-        with self.assertRefused(UserError, "confirmed by finance"):
+        with self.assertRefused(UserError, "can only be done by Finance"):
             reno.action_open_deposit_wizard()
         with self.assertRefused(UserError, "confirmed by finance"):
             reno._deposit_receive(self.bank, 2000)
@@ -78,7 +78,7 @@ class TestRenovationMoney(RenovationCase):
 
         # deduction for a violation: Dr liability 500 / Cr income 500, naming it
         violation = self._violation(reno, amount=500.0)
-        with self.assertRefused(UserError, "confirmed by finance"):
+        with self.assertRefused(UserError, "can only be done by Finance"):
             violation.with_user(self.user_agent).action_deduct()
         violation.with_user(self.user_finance).action_deduct()
         self.assertTrue(violation.deducted)
@@ -124,7 +124,7 @@ class TestRenovationMoney(RenovationCase):
         with self.assertRefused(UserError, "extension request is pending"):
             finance._deposit_refund(self.bank)
         reno.sudo().extension_state = "refused"
-        with self.assertRefused(UserError, "confirmed by finance"):
+        with self.assertRefused(UserError, "can only be done by Finance"):
             reno.action_refund_wizard()
         action = finance.action_refund_wizard()
         wizard = (

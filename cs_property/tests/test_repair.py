@@ -301,7 +301,7 @@ class TestInvoicing(RepairCase):
 
     def test_who_may_invoice(self):
         order = self._paid_done()
-        with self.assertRefused(UserError, "Only customer service or finance"):
+        with self.assertRefused(UserError, "can only be done by Customer Service Agent or Finance"):
             order.with_user(order.technician_id).action_create_invoice()
         free = self._order(received_at="2020-01-01 08:00:00")
         free.action_dispatch()
