@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
-from .cs_property_workflow_guard import AGENT, FINANCE
+from .cs_property_workflow_guard import AGENT, FINANCE, MANAGER
 from .cs_property_workflow_mixin import report_action_for_rpc
 
 FOLLOWUP_STATES = [
@@ -41,6 +41,8 @@ class CsPropertyArrearsFollowup(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
+        "action_level_done": (AGENT, MANAGER),
+        "action_skip_level": (AGENT, MANAGER),
         "action_record_cause": (AGENT,),
         "action_print_demand_letter": (AGENT, FINANCE),
     }
@@ -102,18 +104,6 @@ class CsPropertyArrearsFollowup(models.Model):
     amount_overdue = fields.Monetary(compute="_compute_arrears", string="Overdue Balance")
     days_overdue = fields.Integer(compute="_compute_arrears")
     oldest_due = fields.Date(compute="_compute_arrears", string="Oldest Due Date")
-
-    # issue #15 contract (the lead merges this with the existing declarations)
-    _workflow_step_roles = {
-        "action_level_done": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_manager",
-        ),
-        "action_skip_level": (
-            "cs_property.group_property_agent",
-            "cs_property.group_property_manager",
-        ),
-    }
 
     _open_uniq = models.UniqueIndex(
         "(unit_id, partner_id) WHERE state = 'open'",

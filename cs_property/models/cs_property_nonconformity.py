@@ -6,7 +6,7 @@ from odoo.fields import Domain
 
 from .cs_property_inspection_line import SEVERITIES
 from .cs_property_inspection_standard import SERVICES
-from .cs_property_workflow_guard import INSPECTOR, MANAGER
+from .cs_property_workflow_guard import AGENT, INSPECTOR, MANAGER
 
 STATES = [
     ("issued", "Notice Issued"),
@@ -31,6 +31,9 @@ class CsPropertyNonconformity(models.Model):
 
     # who runs each step, and what freezes when (workflow mixin, README)
     _workflow_step_roles = {
+        # the one-click repair order: the QA inspector who found the fault,
+        # customer service or a manager
+        "action_create_repair": (AGENT, "inspector"),
         "action_acknowledge": (MANAGER, "team_member"),
         "action_rectified": (MANAGER, "team_member"),
         "action_reinspect_pass": (INSPECTOR,),
@@ -59,12 +62,6 @@ class CsPropertyNonconformity(models.Model):
         "mail.activity.mixin",
     ]
     _order = "create_date desc, id desc"
-    # issue #15: the one-click repair order is the QA inspector's who found the
-    # fault (or the customer service's / a manager's)
-    _workflow_step_roles = {
-        "action_create_repair": ("cs_property.group_property_agent", "inspector"),
-    }
-
     name = fields.Char(string="Number", readonly=True, copy=False, default="/", index="trigram")
     state = fields.Selection(
         STATES,

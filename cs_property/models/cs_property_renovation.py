@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from .cs_property_renovation_patrol import CHECK_ITEMS
-from .cs_property_workflow_guard import AGENT, FINANCE, TECHNICIAN
+from .cs_property_workflow_guard import AGENT, FINANCE, MANAGER, TECHNICIAN
 
 STATES = [
     ("draft", "Draft Application"),
@@ -44,8 +44,10 @@ class CsPropertyRenovation(models.Model):
         "action_approve_extension": (AGENT,),
         "action_refuse_extension": (AGENT,),
         "action_request_acceptance": (AGENT,),
-        "action_acceptance_pass": (TECHNICIAN, AGENT),
-        "action_acceptance_fail": (TECHNICIAN, AGENT),
+        # the final acceptance is the engineering department's (or a
+        # manager's), not the front desk's
+        "action_acceptance_pass": (TECHNICIAN, MANAGER),
+        "action_acceptance_fail": (TECHNICIAN, MANAGER),
         "action_refund_wizard": (FINANCE,),
         "action_print_passes": (AGENT,),
         "action_create_fee_invoice": (AGENT, FINANCE),
@@ -66,19 +68,6 @@ class CsPropertyRenovation(models.Model):
         "cs.property.sla.mixin",
     ]
     _ticket_sequence_code = "cs.property.renovation"
-    # who may run a step (issue #15): the final acceptance is the engineering
-    # department's (or a manager's), not the front desk's
-    _workflow_step_roles = {
-        "action_acceptance_pass": (
-            "cs_property.group_property_technician",
-            "cs_property.group_property_manager",
-        ),
-        "action_acceptance_fail": (
-            "cs_property.group_property_technician",
-            "cs_property.group_property_manager",
-        ),
-    }
-
     state = fields.Selection(
         STATES,
         required=True,
