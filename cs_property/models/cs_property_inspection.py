@@ -4,20 +4,6 @@ from odoo.exceptions import UserError, ValidationError
 from .cs_property_inspection_plan import PLAN_KINDS
 from .cs_property_workflow_guard import MANAGER
 
-# what a finished, signed inspection freezes (h15core declares the same in the
-# workflow mixin's ``_workflow_locked_fields``; this explicit check then goes)
-FINISHED_LOCKED = (
-    "line_ids",
-    "signature",
-    "signed_by",
-    "date_due",
-    "template_id",
-    "estate_id",
-    "is_late",
-    "late_days",
-    "score",
-    "failed_count",
-)
 STATES = [
     ("planned", "Planned"),
     ("in_progress", "Inspecting"),
@@ -220,33 +206,6 @@ class CsPropertyInspection(models.Model):
             if vals.get("template_id") and not vals.get("line_ids"):
                 vals["line_ids"] = Template.browse(vals["template_id"])._line_commands()
         return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_finished_locked(vals)
-        return super().write(vals)
-
-    def _check_finished_locked(self, vals):
-        """Explicit until the workflow mixin's generic lock lands: a write to a
-        frozen field of a finished inspection is refused (transitions and the
-        superuser pass)."""
-        if self.env.su or self._transition_allowed():
-            return
-        frozen = [name for name in FINISHED_LOCKED if name in vals]
-        finished = self.filtered(lambda i: i.state == "done") if frozen else self.browse()
-        if finished:
-            inspection = finished[0]
-            raise UserError(
-                self.env._(
-                    "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed. "
-                    "A manager can reopen it for correction.",
-                    form=self.env["ir.model"]._get(self._name).name,
-                    name=inspection.display_name,
-                    state=inspection._state_label(inspection.state),
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env) for name in frozen
-                    ),
-                )
-            )
 
     # ------------------------------------------------------------- helpers
     def _check_state(self, allowed, action):

@@ -3,27 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from .cs_property_inspection_standard import CHECK_TYPES, SERVICES
 
-# what a finished, signed inspection freezes on its items (the generic lock of
-# the workflow mixin replaces this explicit check once merged)
-ANSWER_FIELDS = (
-    "result",
-    "value",
-    "value_set",
-    "photo",
-    "comment",
-    "severity",
-    "weight",
-    "check_type",
-    "min_value",
-    "max_value",
-    "display_type",
-    "service",
-    "area",
-    "name",
-    "standard_id",
-    "inspection_id",
-)
-
 SEVERITIES = [
     ("minor", "Minor: Verbal Correction"),
     ("general", "General: Rectification Notice"),
@@ -41,8 +20,9 @@ class CsPropertyInspectionLine(models.Model):
     _description = "Inspection Item"
     _inherit = ["cs.property.workflow.line.mixin"]
     _workflow_parent_field = "inspection_id"
-    # what a finished inspection still links: its non-conformities and repairs
-    _workflow_line_exempt = ("nonconformity_id", "repair_id")
+    # what a finished inspection still links: its non-conformities, repairs and
+    # the facility a repair is raised on
+    _workflow_line_exempt = ("nonconformity_id", "repair_id", "facility_id")
     _order = "inspection_id, area, sequence, id"
 
     inspection_id = fields.Many2one(
@@ -163,36 +143,7 @@ class CsPropertyInspectionLine(models.Model):
         # a measured 0 is a measurement too: writing the value marks it taken
         if "value" in vals and "value_set" not in vals:
             vals = dict(vals, value_set=True)
-        self._check_inspection_open(vals)
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_finished(self):
-        self._check_inspection_open(dict.fromkeys(ANSWER_FIELDS))
-
-    def _check_inspection_open(self, vals):
-        """A finished, signed inspection keeps its items and answers (its score
-        and the monthly figures come from them). Explicit until the workflow
-        mixin's generic lock covers the lines; corrections go through the
-        manager's reopening."""
-        frozen = [name for name in ANSWER_FIELDS if name in vals]
-        if not frozen or self.env.su:
-            return
-        finished = self.inspection_id.filtered(lambda i: i.state == "done")
-        if finished:
-            inspection = finished[0]
-            raise UserError(
-                self.env._(
-                    "%(form)s %(name)s is “%(state)s”: %(fields)s can no longer be changed. "
-                    "A manager can reopen it for correction.",
-                    form=self.env["ir.model"]._get(inspection._name).name,
-                    name=inspection.display_name,
-                    state=inspection._state_label(inspection.state),
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env) for name in frozen
-                    ),
-                )
-            )
 
     def _check_complete(self):
         for line in self.filtered(lambda ln: not ln.display_type):

@@ -52,6 +52,8 @@ class CsPropertyNonconformity(models.Model):
     def _workflow_role_label(self, token):
         if token == "team_member":
             return self.env._("the responsible team")
+        if token == "inspector":
+            return self.env._("the QA inspector who found the fault")
         return super()._workflow_role_label(token)
 
     _inherit = [
@@ -183,12 +185,6 @@ class CsPropertyNonconformity(models.Model):
         """The QA inspector who found the fault (of the notice or its inspection)."""
         user = self.env.user
         return user in (self.inspector_id | self.inspection_id.inspector_id)
-
-    def _workflow_role_label(self, token):
-        if token == "inspector":
-            return self.env._("the QA inspector who found the fault")
-        parent = getattr(super(), "_workflow_role_label", None)
-        return parent(token) if parent else token
 
     @api.depends("severity")
     def _compute_response(self):

@@ -18,7 +18,9 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(estate.building_count, 3)
         self.assertGreaterEqual(estate.unit_count, 120)
         units = self.env["cs.property.unit"].search([("estate_id", "=", estate.id)])
-        self.assertEqual(set(units.mapped("state")), {"unsold", "vacant", "occupied", "entrusted"})
+        self.assertEqual(
+            set(units.mapped("state")), {"unsold", "vacant", "occupied", "entrusted", "renovating"}
+        )
         self.assertTrue(all(units.filtered(lambda u: u.state != "unsold").mapped("owner_id")))
         lines = self.env["cs.property.occupancy"].search([("estate_id", "=", estate.id)])
         self.assertEqual(set(lines.mapped("role")), {"owner", "tenant", "resident"})

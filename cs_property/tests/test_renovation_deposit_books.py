@@ -19,7 +19,7 @@ class TestDepositRegisterIsTheBooks(RenovationCase):
                 "accept_waterproof_test": "pass",
             }
         )
-        reno.action_acceptance_pass()
+        reno.with_user(self.user_technician).action_acceptance_pass()
         return reno
 
     def test_money_fields_refused_over_rpc(self):

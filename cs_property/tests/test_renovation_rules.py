@@ -110,7 +110,7 @@ class TestRenovationPassStates(RenovationCase):
     def test_revoked_pass_cannot_be_made_valid_again(self):
         reno = self._in_works()
         card = self._card(reno)
-        with self.assertRefused(UserError, "Only the property officers revoke"):
+        with self.assertRefused(UserError, "“Revoke” can only be done by Customer Service Agent"):
             rpc(card, self.user_technician, "action_revoke")
         self.assertEqual(card.state, "valid")
         rpc(card, self.user_agent, "action_revoke")
@@ -162,7 +162,7 @@ class TestRenovationAcceptance(RenovationCase):
         for user in (self.user_agent, self.user_inspector):
             for method in ("action_acceptance_pass", "action_acceptance_fail"):
                 with self.assertRefused(
-                    UserError, "only the engineering staff or a manager pass or fail"
+                    UserError, "can only be done by Technician or Customer Service Manager"
                 ):
                     rpc(reno, user, method)
         self.assertEqual(reno.state, "acceptance")

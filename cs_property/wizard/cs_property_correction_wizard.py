@@ -7,8 +7,8 @@ class CsPropertyCorrectionWizard(models.TransientModel):
     _name = "cs.property.correction.wizard"
     _description = "Reopen for Correction"
 
-    res_model = fields.Char(required=True, readonly=True)
-    res_ids = fields.Char(required=True, readonly=True)
+    res_model = fields.Char(string="Document Model", required=True, readonly=True)
+    res_ids = fields.Char(string="Record IDs", required=True, readonly=True)
     reason = fields.Text(required=True)
     record_names = fields.Char(compute="_compute_record_names", string="Records")
 
