@@ -82,3 +82,4 @@ from . import cs_property_billing_demo
 from . import cs_property_handover_defect_report
 from . import cs_property_sql_view_mixin
 from . import cs_property_handover_part_mixin
+from . import ir_sequence
