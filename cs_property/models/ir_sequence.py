@@ -31,7 +31,7 @@ class IrSequence(models.Model):
     _cs_numbering_wait = "30s"
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE TABLE IF NOT EXISTS cs_property_sequence_number (
@@ -41,10 +41,11 @@ class IrSequence(models.Model):
             )
             """
         )
+        return result
 
     def _get_number_next_actual(self):
         """The next number of a gap-free sequence is the ledger's when ahead."""
-        super()._get_number_next_actual()
+        result = super()._get_number_next_actual()
         gap_free = self.filtered(lambda s: s.id and s.implementation == "no_gap")
         if gap_free:
             self.env.cr.execute(
@@ -55,6 +56,7 @@ class IrSequence(models.Model):
             ledger = dict(self.env.cr.fetchall())
             for seq in gap_free:
                 seq.number_next_actual = max(seq.number_next, ledger.get(seq.id, 0))
+        return result
 
     def _next_do(self):
         if self.implementation != "no_gap":
