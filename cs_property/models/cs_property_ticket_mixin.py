@@ -69,8 +69,9 @@ class CsPropertyTicketMixin(models.AbstractModel):
     def create(self, vals_list):
         """Forms are created under a provisional name and numbered in the last
         step of the creation (``_ticket_assign_numbers``): the gap-free
-        sequence's row stays locked from the number to the commit, so the less
-        work comes after the number, the less other desks wait for it. The
+        numbering stays locked from the number to the commit (other desks
+        queue for it, see ``ir.sequence._cs_update_nogap``), so the less work
+        comes after the number, the less they wait. The
         last step is the end of the whole creation, automation rules included
         (``base.automation._register_hook`` wraps ``create``); a form created
         without that wrapper is numbered here, and a form whose wrapper runs
