@@ -338,9 +338,6 @@ class CsPropertyBillingRun(models.Model):
                 # one batch of invoices is durable before the next starts: an
                 # interrupted run of 10,000 units resumes without losing work
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            # what a batch read and created is not needed by the next: a cache
-            # and prefetch sets growing with the run slow every batch down
-            self.env.invalidate_all()
         if self._pending_elsewhere():
             return True  # another worker bills the last batches and closes the run
         self.env.cr.execute(
