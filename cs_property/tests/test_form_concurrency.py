@@ -264,6 +264,10 @@ class TestArrivalAgainstDispatch(_TwoTransactions):
         self._setup_estate(tag)
         with self._env() as env:
             su = env(su=True)
+            self.sequence = su["ir.sequence"].search(
+                [("code", "=", "cs.property.repair")], order="company_id", limit=1
+            )
+            self.number_before = self.sequence.number_next_actual
             group = env.ref("cs_property.group_property_technician")
             self.tech_ids = (
                 su["res.users"]
@@ -314,6 +318,11 @@ class TestArrivalAgainstDispatch(_TwoTransactions):
             self.order_ids = (order_x.id, order_y.id)
 
     def _cleanup_more(self, su):
+        # the numbers of the deleted test orders are given back: no gap left
+        su.cr.execute(
+            "DELETE FROM cs_property_sequence_number WHERE sequence_id = %s AND next_number > %s",
+            [self.sequence.id, self.number_before],
+        )
         users = su["res.users"].browse(self.tech_ids).exists()
         partners = users.partner_id
         users.unlink()
