@@ -59,7 +59,8 @@ class IrSequence(models.Model):
         return result
 
     def _next_do(self):
-        if self.implementation != "no_gap":
+        # the add-on's forms only: other modules' gap-free sequences keep Odoo's way
+        if self.implementation != "no_gap" or not (self.code or "").startswith("cs.property."):
             return super()._next_do()
         return self.get_next_char(self.sudo()._cs_update_nogap(self.number_increment))
 
