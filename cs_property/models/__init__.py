@@ -81,6 +81,7 @@ from . import cs_property_charge_unit
 from . import cs_property_charge_statement
 from . import cs_property_billing_line
 from . import cs_property_billing_run
+from . import cs_property_billing_run_batch
 from . import cs_property_billing_invoice
 from . import cs_property_billing_run_line
 from . import cs_property_charge_account_move
@@ -93,3 +94,4 @@ from . import cs_property_billing_demo
 from . import cs_property_handover_defect_report
 from . import cs_property_sql_view_mixin
 from . import cs_property_handover_part_mixin
+from . import ir_sequence

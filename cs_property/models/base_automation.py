@@ -1,4 +1,22 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+
+def _number_last(origin):
+    """``create`` of a numbered form, outermost: the whole creation
+    (automation rules included: SLA clocks, routing activities, followers)
+    runs under provisional names, and the gap-free numbers are drawn last."""
+
+    @api.model_create_multi
+    def create(self, vals_list, **kw):
+        if self.env.context.get("cs_number_later") == self._name:
+            return create.origin(self, vals_list, **kw)
+        records = create.origin(self.with_context(cs_number_later=self._name), vals_list, **kw)
+        records = records.with_env(self.env)
+        records._ticket_assign_numbers()
+        return records
+
+    create.origin = origin
+    return create
 
 
 class BaseAutomation(models.Model):
@@ -10,6 +28,14 @@ class BaseAutomation(models.Model):
         "import, a batch of creations) instead of once per record. Only for actions whose "
         "code works on ``records``.",
     )
+
+    def _register_hook(self):
+        """After base_automation's own patches (it removes and reinstalls them
+        whenever a rule changes), numbered forms draw their number last."""
+        super()._register_hook()
+        for Model in self.env.registry.values():
+            if getattr(Model, "_ticket_sequence_code", None) and not Model._abstract:
+                Model.create = _number_last(Model.create)
 
     def _process(self, records, domain_post=None):
         """As base_automation's, but the server actions of a ``cs_batch`` rule

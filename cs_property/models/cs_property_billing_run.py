@@ -3,9 +3,8 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models, modules
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 from .cs_property_charge_calc import exact_amount, load_segments
@@ -134,8 +133,17 @@ class CsPropertyBillingRun(models.Model):
 
     @api.depends("payer_total", "payer_done")
     def _compute_progress(self):
+        """From the lines billed (several workers bill a run: none writes the run per batch)."""
+        done = dict(
+            self.env["cs.property.billing.run.line"]._read_group(
+                [("run_id", "in", self.ids), ("done", "=", True)],
+                ["run_id"],
+                ["partner_id:count_distinct"],
+            )
+        )
         for run in self:
-            run.progress = 100.0 * run.payer_done / run.payer_total if run.payer_total else 0.0
+            payers = run.payer_done if run.state == "done" else done.get(run, 0)
+            run.progress = 100.0 * payers / run.payer_total if run.payer_total else 0.0
 
     def _compute_invoice_count(self):
         counts = dict(
@@ -235,7 +243,13 @@ class CsPropertyBillingRun(models.Model):
             run._check_something_to_bill()
             run.state = "running"
             if run.payer_total > run.batch_size:
-                self.env.ref("cs_property.ir_cron_cs_property_billing_run")._trigger()
+                for xmlid in (
+                    "ir_cron_cs_property_billing_run",
+                    "ir_cron_cs_property_billing_run_2",
+                ):
+                    cron = self.env.ref(f"cs_property.{xmlid}", raise_if_not_found=False)
+                    if cron:
+                        cron._trigger()
             else:
                 run._process_batches(commit=False)
         return True
@@ -245,76 +259,6 @@ class CsPropertyBillingRun(models.Model):
         for run in self.filtered(lambda r: r.state == "previewed"):
             run.line_ids.unlink()
             run.state = "draft"
-        return True
-
-    @api.model
-    def _cron_process_runs(self):
-        for run in self.search([("state", "=", "running")], order="id"):
-            run._process_batches_retrying()
-
-    def _process_batches_retrying(self, tries=3):
-        """The cron's billing. A batch whose months another transaction billed
-        meanwhile fails on the billing lines' unique key (a serialization error
-        under Odoo's repeatable-read snapshots): only that batch is rolled back
-        (the earlier ones are committed) and it is billed again on a fresh
-        snapshot, which sees those months and skips them. ``tries`` failures
-        in a row without a batch of this run committed in between give up
-        (the next cron run continues)."""
-        self.ensure_one()
-        failures = 0
-        while True:
-            done = self.payer_done
-            try:
-                return self._process_batches(commit=True)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                # in a test nothing was committed: rolling back would undo the test
-                if modules.module.current_test:
-                    raise
-                self.env.cr.rollback()
-                failures = 0 if self.payer_done > done else failures + 1
-                if failures >= tries:
-                    raise
-                _logger.info("Billing run %s: a batch met another run's months, retried", self.id)
-
-    def _process_batches(self, commit=True):
-        """Bill the remaining payers batch by batch; committed per batch when run
-        from the cron (never inside tests), so progress survives interruptions."""
-        self.ensure_one()
-        commit = commit and not modules.module.current_test
-        Line = self.env["cs.property.billing.run.line"]
-        while True:
-            partners = Line.search(
-                [("run_id", "=", self.id), ("done", "=", False), ("exception", "=", False)],
-                order="partner_id",
-            ).partner_id
-            batch = partners[: self.batch_size]
-            if not batch:
-                break
-            self._bill_payers(batch)
-            self.payer_done += len(batch)
-            if commit:
-                # one batch of invoices is durable before the next starts: an
-                # interrupted run of 10,000 units resumes without losing work
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.state = "done"
-        if not self.invoice_count:
-            body = self.env._(
-                "Billing run finished without any invoice: its %(count)s unit-months were "
-                "billed meanwhile by run %(runs)s.",
-                count=self.already_billed_count,
-                runs=self._runs_label(),
-            )
-        elif self.already_billed_count:
-            body = self.env._(
-                "Billing run finished: %(count)s invoices; %(billed)s unit-months already "
-                "billed by run %(runs)s were left out.",
-                count=self.invoice_count,
-                billed=self.already_billed_count,
-                runs=self._runs_label(),
-            )
-        else:
-            body = self.env._("Billing run finished: %(count)s invoices.", count=self.invoice_count)
-        self.message_post(body=body)
         return True
 
     def _bill_payers(self, partners):

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import formatLang
+from odoo.tools import SQL, formatLang
 
 from .cs_property_workflow_guard import AGENT, FINANCE
 
@@ -581,6 +581,27 @@ class CsPropertyRepair(models.Model):
         chosen = eligible.sorted(lambda m: (m.last_dispatch_turn, m.sequence, m.id))[0]
         chosen.sudo().last_dispatch_turn = max(members.mapped("last_dispatch_turn")) + 1
         return chosen.user_id
+
+    def _set_state(self, state, vals=None):
+        """A move into a busy state (arriving on site) touches the team-member
+        rows of the technician, the rows ``_next_technician`` locks: a
+        dispatch running at the same moment either waits and then retries on
+        fresh data (the technician is busy), or came first and the move waits
+        for it. No dispatch goes to a technician who is already on site."""
+        if state in BUSY_STATES:
+            technicians = self.technician_id
+            if vals and vals.get("technician_id"):
+                technicians |= self.env["res.users"].browse(vals["technician_id"])
+            if technicians:
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE cs_property_team_member SET write_date = %s WHERE user_id IN %s",
+                        fields.Datetime.now(),
+                        tuple(technicians.ids),
+                    )
+                )
+                self.env["cs.property.team.member"].invalidate_model(["write_date"])
+        return super()._set_state(state, vals)
 
     def action_redispatch(self):
         """Take the job back from its technician and dispatch it again."""

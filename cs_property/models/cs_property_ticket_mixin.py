@@ -1,6 +1,12 @@
+import uuid
+
 from odoo import api, fields, models
-from odoo.addons.base.models.ir_sequence import _update_nogap
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# the provisional name of a form until its number is drawn, in the last step
+# of its creation; never committed
+PENDING_PREFIX = "CS-PENDING-"
 
 
 class CsPropertyTicketMixin(models.AbstractModel):
@@ -61,28 +67,117 @@ class CsPropertyTicketMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        todo = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        if len(todo) > 1:
-            # an import or integration batch: numbers drawn together, one lock
-            # and one update of the gap-free sequence per company
-            estates = self.env["cs.property.estate"].browse(
-                {vals["estate_id"] for vals in todo if vals.get("estate_id")}
-            )
-            company_of = {estate.id: estate.company_id for estate in estates}
-            by_company = {}
-            for vals in todo:
-                company = company_of.get(vals.get("estate_id")) or self.env.company
-                by_company.setdefault(company, []).append(vals)
-            for company, group in by_company.items():
-                numbers = self._next_ticket_numbers(company, len(group))
-                for vals, number in zip(group, numbers, strict=False):
-                    vals["name"] = number
+        """Forms are created under a provisional name and numbered in the last
+        step of the creation (``_ticket_assign_numbers``): the gap-free
+        numbering stays locked from the number to the commit (other desks
+        queue for it, see ``ir.sequence._cs_update_nogap``), so the less work
+        comes after the number, the less they wait. The
+        last step is the end of the whole creation, automation rules included
+        (``base.automation._register_hook`` wraps ``create``); a form created
+        without that wrapper is numbered here, and a form whose wrapper runs
+        further out at the latest when the transaction is committed."""
+        pending = []
         for vals in vals_list:
             if not vals.get("estate_id"):
                 vals.update(self._estate_from_location(vals))
             if vals.get("name", "/") == "/":
-                vals["name"] = self._next_ticket_number(vals)
-        return super().create(vals_list)
+                vals["name"] = f"{PENDING_PREFIX}{uuid.uuid4().hex[:16]}"
+                pending.append(vals["name"])
+        records = super().create(vals_list)
+        if pending:
+            todo = records.filtered(lambda r: r.name.startswith(PENDING_PREFIX))
+            if self.env.context.get("cs_number_later") == self._name:
+                todo._ticket_number_at_commit()
+            else:
+                todo._ticket_assign_numbers()
+        return records
+
+    def _ticket_number_at_commit(self):
+        """Safety net: forms still provisional when the transaction commits
+        get their number then."""
+        data = self.env.cr.precommit.data.setdefault("cs_ticket_pending", {})
+        if not data:
+
+            @self.env.cr.precommit.add
+            def _number_pending():
+                pending = self.env.cr.precommit.data.pop("cs_ticket_pending", {})
+                for model, ids in pending.items():
+                    records = self.env[model].sudo().browse(ids).exists()
+                    todo = records.filtered(lambda r: r.name.startswith(PENDING_PREFIX))
+                    if todo:
+                        todo._ticket_assign_numbers()
+
+        data.setdefault(self._name, set()).update(self.ids)
+
+    def _ticket_assign_numbers(self):
+        """The last step of a creation: draw the gap-free numbers of the forms
+        still under a provisional name (one lock and one update of the
+        sequence per company) and put them wherever the provisional name was
+        written meanwhile (the record, its chatter, activities and mails)."""
+        todo = self.filtered(lambda r: r.name and r.name.startswith(PENDING_PREFIX))
+        if not todo:
+            return
+        self.env.flush_all()
+        numbers = {}
+        for company, group in todo.grouped("company_id").items():
+            drawn = self._next_ticket_numbers(company or self.env.company, len(group))
+            if not drawn:
+                drawn = [self._next_ticket_number({"estate_id": r.estate_id.id}) for r in group]
+            for record, number in zip(group, drawn, strict=True):
+                numbers[record.id] = (record.name, number)
+        self._ticket_write_numbers(numbers)
+
+    def _ticket_write_numbers(self, numbers):
+        """Replace each provisional name by its number, in one statement per table."""
+        cr = self.env.cr
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s)", rec_id, old, new) for rec_id, (old, new) in numbers.items()
+        )
+        table = SQL.identifier(self._table)
+        cr.execute(
+            SQL(
+                "UPDATE %s t SET name = v.new FROM (VALUES %s) v(id, old, new) WHERE t.id = v.id",
+                table,
+                values,
+            )
+        )
+        cr.execute(
+            SQL(
+                """UPDATE mail_message m
+                      SET subject = replace(m.subject, v.old, v.new),
+                          body = replace(m.body, v.old, v.new)
+                     FROM (VALUES %s) v(id, old, new)
+                    WHERE m.model = %s AND m.res_id = v.id""",
+                values,
+                self._name,
+            )
+        )
+        cr.execute(
+            SQL(
+                """UPDATE mail_activity a
+                      SET summary = replace(a.summary, v.old, v.new),
+                          res_name = replace(a.res_name, v.old, v.new)
+                     FROM (VALUES %s) v(id, old, new)
+                    WHERE a.res_model = %s AND a.res_id = v.id""",
+                values,
+                self._name,
+            )
+        )
+        cr.execute(
+            SQL(
+                """UPDATE mail_mail mm
+                      SET body_html = replace(mm.body_html, v.old, v.new)
+                     FROM mail_message m, (VALUES %s) v(id, old, new)
+                    WHERE mm.mail_message_id = m.id AND m.model = %s AND m.res_id = v.id""",
+                values,
+                self._name,
+            )
+        )
+        records = self.browse(list(numbers))
+        records.invalidate_recordset(["name"])
+        records.modified(["name"])
+        for model in ("mail.message", "mail.activity", "mail.mail"):
+            self.env[model].invalidate_model()
 
     @api.model
     def _next_ticket_numbers(self, company, count):
@@ -99,7 +194,7 @@ class CsPropertyTicketMixin(models.AbstractModel):
         if not sequence or sequence.implementation != "no_gap" or sequence.use_date_range:
             return []
         step = sequence.number_increment
-        first = _update_nogap(sequence, step * count)
+        first = sequence.sudo()._cs_update_nogap(step * count)
         return [sequence.get_next_char(first + step * i) for i in range(count)]
 
     @api.model
