@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -9,7 +8,6 @@ from odoo.tools import SQL, split_every
 
 from .cs_property_charge_calc import exact_amount, load_segments
 
-_logger = logging.getLogger(__name__)
 
 BILLING_PERIODS = [
     ("month", "Month"),
