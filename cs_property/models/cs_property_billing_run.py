@@ -8,7 +8,6 @@ from odoo.tools import SQL, split_every
 
 from .cs_property_charge_calc import exact_amount, load_segments
 
-
 BILLING_PERIODS = [
     ("month", "Month"),
     ("quarter", "Quarter"),
