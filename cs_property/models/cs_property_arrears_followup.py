@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import split_every
 
@@ -49,6 +49,16 @@ class CsPropertyArrearsFollowup(models.Model):
     _workflow_locked_fields = {
         "closed": "__all__",
     }
+    # the ladder climbs one rung at a time through its steps only
+    _workflow_system_fields = (
+        "unit_id",
+        "partner_id",
+        "level_id",
+        "level_state",
+        "demand_deadline",
+        "legal_action",
+        "date_cleared",
+    )
     _inherit = [
         "cs.property.estate.mixin",
         "cs.property.workflow.mixin",
@@ -198,6 +208,18 @@ class CsPropertyArrearsFollowup(models.Model):
                 followup._escalate(above[0])
         return True
 
+    @api.constrains("pause_until", "pause_reason")
+    def _check_pause(self):
+        for followup in self:
+            if followup.pause_until and not followup.pause_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Follow-up of %(unit)s: a pause needs its reason (promise to pay or "
+                        "dispute).",
+                        unit=followup.unit_id.display_name,
+                    )
+                )
+
     def _ladder_waits(self, today):
         """The ladder leaves this follow-up where it is: its level's action is
         still due, or a promise to pay or a dispute runs until a later date."""
@@ -215,7 +237,7 @@ class CsPropertyArrearsFollowup(models.Model):
             )
         if level.code == "legal":
             vals["legal_action"] = True
-        self.write(vals)
+        self._workflow_system_write(vals)
         users = self._level_users(level)
         summaries = {
             "contact": lambda r: r.env._(
@@ -289,7 +311,7 @@ class CsPropertyArrearsFollowup(models.Model):
                 )
             followup._activity_step_done("arrears_contact")
             if followup.level_code == "contact" and followup.level_state == "todo":
-                followup.level_state = "done"
+                followup._workflow_system_write({"level_state": "done"})
         service = self.filtered(lambda f: f.cause == "service")
         if len(service) == 1:
             # a service failure behind the arrears is a complaint to handle
@@ -313,7 +335,7 @@ class CsPropertyArrearsFollowup(models.Model):
         for followup in self:
             followup._check_level_due()
             followup._activity_step_done(f"arrears_{followup.level_code}")
-            followup.level_state = "done"
+            followup._workflow_system_write({"level_state": "done"})
             followup.message_post(
                 body=self.env._("Level “%(level)s”: action done.", level=followup.level_id.name)
             )
@@ -332,7 +354,7 @@ class CsPropertyArrearsFollowup(models.Model):
                     )
                 )
             followup._activity_step_done(f"arrears_{followup.level_code}")
-            followup.level_state = "skipped"
+            followup._workflow_system_write({"level_state": "skipped"})
             followup.message_post(
                 body=self.env._(
                     "Level “%(level)s” skipped: %(reason)s",

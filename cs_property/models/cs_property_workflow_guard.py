@@ -57,6 +57,9 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
     _workflow_locked_fields = {}
     _workflow_lock_exempt = ()
     _workflow_correction_state = {}
+    # fields only the model's own steps write (levels, flags, dates the steps
+    # set): a user's write is refused in every state, like the state itself
+    _workflow_system_fields = ()
     # steps of the mixin itself, unless the model declares them otherwise
     _workflow_mixin_step_roles = {"action_reopen_for_correction": (MANAGER,)}
 
@@ -227,7 +230,31 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
                     record._workflow_refuse_locked(changed)
         return True
 
+    def _workflow_check_system(self, vals):
+        system = set(vals) & set(type(self)._workflow_system_fields)
+        if not system or self._workflow_lock_bypassed():
+            return True
+        for record in self:
+            changed = record._workflow_changes(vals, system)
+            if changed:
+                labels = [record._fields[name]._description_string(self.env) for name in changed]
+                raise UserError(
+                    self.env._(
+                        "%(form)s %(name)s: %(fields)s are set by the workflow's steps, "
+                        "not by hand.",
+                        form=self.env["ir.model"]._get(self._name).name,
+                        name=record.display_name,
+                        fields=format_list(self.env, sorted(labels)),
+                    )
+                )
+        return True
+
+    def _workflow_system_write(self, vals):
+        """The model's own step writes its system fields (after its guards)."""
+        return self.with_context(**{_TRANSITION_KEY: _TRANSITION_TOKEN}).write(vals)
+
     def write(self, vals):
+        self._workflow_check_system(vals)
         self._workflow_check_locked(vals)
         return super().write(vals)
 
@@ -308,4 +335,36 @@ class CsPropertyWorkflowGuard(models.AbstractModel):
             )
             if groups and "any" not in self._workflow_all_step_roles()[name]:
                 button.set("groups", ",".join(groups))
+        if view_type == "form":
+            self._workflow_readonly_when_locked(arch)
         return arch, view
+
+    @api.model
+    def _workflow_readonly_when_locked(self, arch):
+        """What a state freezes is shown read-only in it, and the system fields
+        always: the form says what the server would refuse on save."""
+        state_field = self._workflow_state_field
+        if not arch.xpath("//field[@name=$n][not(ancestor::field)]", n=state_field):
+            return  # the expression needs the state on the form
+        frozen_in = {}
+        for key, names in type(self)._workflow_locked_fields.items():
+            states = [key] if isinstance(key, str) else list(key)
+            names = self._workflow_lockable_fields() if names == "__all__" else names
+            for name in names:
+                frozen_in.setdefault(name, []).extend(states)
+        system = set(type(self)._workflow_system_fields)
+        for node in arch.xpath("//field[not(ancestor::field)]"):
+            name = node.get("name")
+            if name == state_field or (name not in frozen_in and name not in system):
+                continue
+            current = (node.get("readonly") or "").strip()
+            if current in ("1", "True", "true"):
+                continue
+            if name in system:
+                node.set("readonly", "True")
+                continue
+            locked = f"{state_field} in {sorted(set(frozen_in[name]))!r}"
+            node.set(
+                "readonly",
+                f"({current}) or ({locked})" if current not in ("", "0", "False") else locked,
+            )

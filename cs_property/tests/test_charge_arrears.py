@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import call_kw
 from odoo.tests import new_test_user
 
 from .test_charge_billing import ChargeCase
@@ -245,6 +248,38 @@ class TestFollowup(ArrearsCase):
             self.assertEqual((followup.level_code, followup.level_state), (following, "todo"))
             agent.action_level_done()
         self.assertEqual(followup.level_code, "demand")
+
+    def test_ladder_fields_only_move_through_the_steps(self):
+        """No jump to the highest level by a plain write (RPC, import, form)."""
+        self._bill_ago("2026-01-01", 3)
+        self.env["cs.property.arrears.followup"]._apply_ladder()
+        followup = self._followup()
+        legal = self.env.ref("cs_property.arrears_level_legal")
+        before = (followup.level_id, followup.level_state, followup.legal_action)
+        for user in (self.user_agent, self.user_manager, self.env.ref("base.user_admin")):
+            for vals in (
+                {"level_id": legal.id},
+                {"level_state": "done"},
+                {"legal_action": True},
+                {"partner_id": self.owner_2.id},
+            ):
+                with self.assertRefused(UserError, "set by the workflow's steps, not by hand"):
+                    call_kw(
+                        followup.with_user(user).env[followup._name],
+                        "write",
+                        [followup.ids, vals],
+                        {},
+                    )
+        self.assertEqual((followup.level_id, followup.level_state, followup.legal_action), before)
+        # re-sending the value the record has is no change (imports, forms)
+        followup.with_user(self.user_agent).write({"level_id": followup.level_id.id})
+        with self.assertRefused(ValidationError, "a pause needs its reason"):
+            followup.with_user(self.user_agent).write({"pause_until": self.today})
+        self.assertFalse(followup.pause_until)
+        view = followup.with_user(self.user_agent).get_views([(False, "form")])["views"]["form"]
+        self.assertIn('name="level_id"', view["arch"])
+        arch = etree.fromstring(view["arch"])
+        self.assertEqual(arch.xpath("//field[@name='legal_action']")[0].get("readonly"), "True")
 
     def test_service_failure_opens_a_complaint(self):
         self._bill_ago("2026-01-01", 3)

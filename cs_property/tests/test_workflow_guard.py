@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.service.model import call_kw
@@ -81,6 +82,28 @@ class TestDeclarations(InspectionCase):
         ):
             self.assertIn(expected, names)
         self.assertEqual(declaration_problems(self.env), [])
+
+    def test_forms_show_frozen_fields_read_only(self):
+        """The form says what the server refuses: every field a state freezes
+        is read-only in that state on the model's form."""
+        checked = 0
+        for model in workflow_models(self.env):
+            arch = etree.fromstring(model.get_views([(False, "form")])["views"]["form"]["arch"])
+            if not arch.xpath(f"//field[@name='{model._workflow_state_field}']"):
+                continue
+            for key, names in type(model)._workflow_locked_fields.items():
+                states = [key] if isinstance(key, str) else list(key)
+                names = model._workflow_lockable_fields() if names == "__all__" else names
+                for name in names:
+                    for node in arch.xpath(f"//field[@name='{name}'][not(ancestor::field)]"):
+                        readonly = node.get("readonly") or ""
+                        checked += 1
+                        self.assertTrue(
+                            readonly in ("1", "True", "true")
+                            or all(repr(state) in readonly for state in states),
+                            f"{model._name}.{name}: readonly={readonly!r} misses {states}",
+                        )
+        self.assertGreater(checked, 50)
 
     def test_walk_fails_on_a_missing_declaration(self):
         """The walk itself can fail: drop one role and one lock."""
