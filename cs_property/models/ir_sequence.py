@@ -98,13 +98,23 @@ class IrSequence(models.Model):
         )
         mine = cr.fetchone()[0] or 0
         with self.env.registry.cursor() as fresh:
+            # an install or upgrade creates the ledger and the sequence in its
+            # own, uncommitted transaction: nothing committed to read then
             fresh.execute(
-                "SELECT s.number_next, (SELECT max(n.next_number) "
-                "FROM cs_property_sequence_number n WHERE n.sequence_id = s.id) "
-                "FROM ir_sequence s WHERE s.id = %s",
+                "SELECT to_regclass('cs_property_sequence_number') IS NOT NULL, "
+                "(SELECT number_next FROM ir_sequence WHERE id = %s)",
                 [self.id],
             )
-            number_next, committed = fresh.fetchone()
+            ledger_committed, number_next = fresh.fetchone()
+            committed = 0
+            if ledger_committed:
+                fresh.execute(
+                    "SELECT max(next_number) FROM cs_property_sequence_number "
+                    "WHERE sequence_id = %s",
+                    [self.id],
+                )
+                committed = fresh.fetchone()[0] or 0
+        number_next = number_next or self.number_next
         first = max(number_next, committed or 0, mine, self.number_next)
         cr.execute(
             "INSERT INTO cs_property_sequence_number (sequence_id, next_number) VALUES (%s, %s)",
