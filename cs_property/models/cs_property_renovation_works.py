@@ -105,24 +105,8 @@ class CsPropertyRenovation(models.Model):
             )
         return True
 
-    def _check_acceptor(self):
-        """The final acceptance is given or refused by the engineering staff
-        (or a manager): the rule of ``_workflow_step_roles``, checked here too
-        so it holds for every caller."""
-        user = self.env.user
-        if self.env.su or user.has_group("cs_property.group_property_technician"):
-            return True
-        raise UserError(
-            self.env._(
-                "Renovation %(name)s: only the engineering staff or a manager pass or fail "
-                "the final acceptance.",
-                name=", ".join(self.mapped("name")),
-            )
-        )
-
     def action_acceptance_pass(self):
         self._check_state(("acceptance",), self.env._("passing the final acceptance"))
-        self._check_acceptor()
         open_violations = self.env["cs.property.renovation.violation"].search(
             [("renovation_id", "in", self.ids), ("state", "=", "open")]
         )
@@ -164,7 +148,6 @@ class CsPropertyRenovation(models.Model):
     def action_acceptance_fail(self):
         """Failed: back to works with the failed items written down."""
         self._check_state(("acceptance",), self.env._("failing the final acceptance"))
-        self._check_acceptor()
         for reno in self:
             failed = reno._acceptance_failed_labels()
             if not failed:

@@ -141,38 +141,31 @@ class CsPropertyTicketMixin(models.AbstractModel):
                 values,
             )
         )
-        cr.execute(
-            SQL(
-                """UPDATE mail_message m
-                      SET subject = replace(m.subject, v.old, v.new),
-                          body = replace(m.body, v.old, v.new)
-                     FROM (VALUES %s) v(id, old, new)
-                    WHERE m.model = %s AND m.res_id = v.id""",
-                values,
-                self._name,
+        # the provisional name also sits in the chatter, the activities and the
+        # mails already queued: the same replacement in each
+        for table, columns, join in (
+            ("mail_message", ("subject", "body"), "t.model = %s AND t.res_id = v.id"),
+            ("mail_activity", ("summary", "res_name"), "t.res_model = %s AND t.res_id = v.id"),
+            (
+                "mail_mail",
+                ("body_html",),
+                "t.mail_message_id IN (SELECT m.id FROM mail_message m"
+                " WHERE m.model = %s AND m.res_id = v.id)",
+            ),
+        ):
+            sets = SQL(", ").join(
+                SQL("%s = replace(t.%s, v.old, v.new)", SQL.identifier(c), SQL.identifier(c))
+                for c in columns
             )
-        )
-        cr.execute(
-            SQL(
-                """UPDATE mail_activity a
-                      SET summary = replace(a.summary, v.old, v.new),
-                          res_name = replace(a.res_name, v.old, v.new)
-                     FROM (VALUES %s) v(id, old, new)
-                    WHERE a.res_model = %s AND a.res_id = v.id""",
-                values,
-                self._name,
+            cr.execute(
+                SQL(
+                    "UPDATE %s t SET %s FROM (VALUES %s) v(id, old, new) WHERE " + join,
+                    SQL.identifier(table),
+                    sets,
+                    values,
+                    self._name,
+                )
             )
-        )
-        cr.execute(
-            SQL(
-                """UPDATE mail_mail mm
-                      SET body_html = replace(mm.body_html, v.old, v.new)
-                     FROM mail_message m, (VALUES %s) v(id, old, new)
-                    WHERE mm.mail_message_id = m.id AND m.model = %s AND m.res_id = v.id""",
-                values,
-                self._name,
-            )
-        )
         records = self.browse(list(numbers))
         records.invalidate_recordset(["name"])
         records.modified(["name"])
